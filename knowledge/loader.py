@@ -1,0 +1,374 @@
+"""Load the knowledge base from YAML once, check it whole, and hand out frozen objects.
+
+Layout of a knowledge directory (default: ``knowledge/data``)::
+
+    taxonomy.yaml          the contract: IDs the knowledge base must cover
+    checklists/*.yaml      one checklist per file (policy, union, ungp)
+    signals/*.yaml         lists of signals (findings)
+    topics/*.yaml          lists of knowledge topics
+    ui/*.yaml              user-interface texts: key -> {nl, en}
+    understanding/*.yaml   phrases and word lists for the matcher (see understanding/)
+
+``check_knowledge`` collects *every* problem instead of stopping at the first, so a
+curator sees the whole list after one run of ``imvo-coach kb validate``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge.errors import KnowledgeBaseError, Problem
+from knowledge.schema import (
+    LANGUAGES,
+    MAX_TIP_CHARS,
+    MAX_TOPIC_ANSWER_CHARS,
+    Checklist,
+    Question,
+    Signal,
+    Text,
+    Topic,
+)
+
+DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the assistant knows, validated and immutable."""
+
+    directory: Path
+    taxonomy: Mapping[str, Any]
+    checklists: tuple[Checklist, ...]
+    signals: Mapping[str, Signal]
+    topics: Mapping[str, Topic]
+    ui: Mapping[str, Text]
+    lexicon: Any = None  # knowledge.understanding.lexicon.Lexicon once loaded
+    questions: Mapping[str, Question] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_id = {q.id: q for c in self.checklists for q in c.questions}
+        object.__setattr__(self, "questions", MappingProxyType(by_id))
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        """Return the checklist with this ID (KeyError when unknown)."""
+        for checklist in self.checklists:
+            if checklist.id == checklist_id:
+                return checklist
+        raise KeyError(checklist_id)
+
+    def checklist_of(self, question_id: str) -> Checklist:
+        """Return the checklist a question belongs to."""
+        return self.checklist(question_id.split(".", 1)[0])
+
+    def text(self, key: str, language: str, **values: Any) -> str:
+        """Return UI text ``key`` in ``language`` with ``{placeholders}`` filled in."""
+        template = self.ui[key].get(language)
+        return template.format(**values) if values else template
+
+
+class _Reader:
+    """Reads YAML files and records syntax errors as problems with file and line."""
+
+    def __init__(self, root: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def read(self, path: Path) -> Any:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                return yaml.safe_load(handle)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else None
+            reason = error.problem or error.context or "invalid YAML"
+            self.problems.append(Problem(self.rel(path), f"YAML syntax error: {reason}", line))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
+            self.problems.append(Problem(self.rel(path), f"cannot read: {error}"))
+        return None
+
+    def files(self, folder: str) -> list[Path]:
+        directory = self.root / folder
+        if not directory.is_dir():
+            self.problems.append(Problem(folder, "folder is missing"))
+            return []
+        return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def _describe(error: dict[str, Any]) -> str:
+    """Turn one pydantic error into a curator-friendly sentence."""
+    location = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "missing" and error["loc"] and error["loc"][-1] in LANGUAGES:
+        return f"{location}: missing translation ({error['loc'][-1]})"
+    if error["type"] == "missing":
+        return f"{location}: required field is missing"
+    if error["type"] == "extra_forbidden":
+        return f"{location}: unknown field"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{location}: {message}"
+
+
+def _validate(
+    model: type[M], data: Any, file: str, where: str, problems: list[Problem]
+) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            problems.append(Problem(file, f"{where}{_describe(item)}"))
+        return None
+
+
+def _as_list(data: Any, file: str, problems: list[Problem]) -> list[Any]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(file, "expected a list of entries"))
+        return []
+    return data
+
+
+def _entry_label(raw: Any, index: int) -> str:
+    if isinstance(raw, dict) and raw.get("id"):
+        return f"{raw['id']}: "
+    return f"entry {index + 1}: "
+
+
+def _load_checklists(reader: _Reader) -> list[tuple[str, Checklist]]:
+    loaded = []
+    for path in reader.files("checklists"):
+        data = reader.read(path)
+        if data is None:
+            continue
+        checklist = _validate(Checklist, data, reader.rel(path), "", reader.problems)
+        if checklist:
+            loaded.append((reader.rel(path), checklist))
+    return loaded
+
+
+def _load_entries(reader: _Reader, folder: str, model: type[M]) -> list[tuple[str, M]]:
+    loaded = []
+    for path in reader.files(folder):
+        file = reader.rel(path)
+        for index, raw in enumerate(_as_list(reader.read(path), file, reader.problems)):
+            entry = _validate(model, raw, file, _entry_label(raw, index), reader.problems)
+            if entry:
+                loaded.append((file, entry))
+    return loaded
+
+
+def _load_ui(reader: _Reader) -> dict[str, tuple[str, Text]]:
+    texts: dict[str, tuple[str, Text]] = {}
+    for path in reader.files("ui"):
+        file = reader.rel(path)
+        data = reader.read(path)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            reader.problems.append(Problem(file, "expected a mapping of key: {nl, en}"))
+            continue
+        for key, raw in data.items():
+            text = _validate(Text, raw, file, f"{key}.", reader.problems)
+            if text is None:
+                continue
+            if key in texts:
+                reader.problems.append(
+                    Problem(file, f"duplicate UI key {key!r} (also in {texts[key][0]})")
+                )
+                continue
+            _check_placeholders(file, str(key), text, reader.problems)
+            texts[str(key)] = (file, text)
+    return texts
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError:
+        return {"<broken braces>"}
+
+
+def _check_placeholders(file: str, key: str, text: Text, problems: list[Problem]) -> None:
+    nl, en = _placeholders(text.nl), _placeholders(text.en)
+    if nl != en:
+        problems.append(
+            Problem(
+                file, f"{key}: placeholders differ between nl {sorted(nl)} and en {sorted(en)}"
+            )
+        )
+
+
+def _index(kind: str, entries: Iterable[tuple[str, M]], problems: list[Problem]) -> dict[str, M]:
+    found: dict[str, tuple[str, M]] = {}
+    for file, entry in entries:
+        entry_id = entry.id  # type: ignore[attr-defined]
+        if entry_id in found:
+            problems.append(
+                Problem(file, f"duplicate {kind} ID {entry_id!r} (also in {found[entry_id][0]})")
+            )
+            continue
+        found[entry_id] = (file, entry)
+    return {key: value for key, (_, value) in found.items()}
+
+
+def _check_references(
+    checklists: list[tuple[str, Checklist]],
+    signals: dict[str, Signal],
+    topics: dict[str, Topic],
+    signal_files: dict[str, str],
+    topic_files: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    question_ids = {q.id for _, c in checklists for q in c.questions}
+    for file, checklist in checklists:
+        for question in checklist.questions:
+            if not question.id.startswith(f"{checklist.id}."):
+                problems.append(
+                    Problem(file, f"{question.id}: ID must start with {checklist.id!r}.")
+                )
+            if question.signal not in signals:
+                problems.append(
+                    Problem(file, f"{question.id}: unknown signal {question.signal!r}")
+                )
+            for topic_id in question.topics:
+                if topic_id not in topics:
+                    problems.append(Problem(file, f"{question.id}: unknown topic {topic_id!r}"))
+            if question.risk_if not in question.answers:
+                problems.append(
+                    Problem(file, f"{question.id}: risk_if {question.risk_if!s} is not an answer")
+                )
+    for signal in signals.values():
+        for topic_id in signal.topics:
+            if topic_id not in topics:
+                problems.append(
+                    Problem(signal_files[signal.id], f"{signal.id}: unknown topic {topic_id!r}")
+                )
+        if any(len(signal.tip.get(lang)) > MAX_TIP_CHARS for lang in LANGUAGES):
+            problems.append(
+                Problem(signal_files[signal.id], f"{signal.id}: tip longer than {MAX_TIP_CHARS}")
+            )
+    for topic in topics.values():
+        file = topic_files[topic.id]
+        for related in topic.related_topics:
+            if related not in topics:
+                problems.append(Problem(file, f"{topic.id}: unknown related topic {related!r}"))
+        for related in topic.related_questions:
+            if related not in question_ids:
+                problems.append(Problem(file, f"{topic.id}: unknown related question {related!r}"))
+        for lang in LANGUAGES:
+            length = len(topic.answer.get(lang))
+            if length > MAX_TOPIC_ANSWER_CHARS:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{topic.id}: answer ({lang}) is {length} characters, "
+                        f"at most {MAX_TOPIC_ANSWER_CHARS} fit one phone screen",
+                    )
+                )
+
+
+def _check_taxonomy(
+    taxonomy: Mapping[str, Any],
+    checklists: list[tuple[str, Checklist]],
+    signals: dict[str, Signal],
+    topics: dict[str, Topic],
+    problems: list[Problem],
+) -> None:
+    by_id = {q.id: q for _, c in checklists for q in c.questions}
+    loaded_checklists = {c.id for _, c in checklists}
+    for checklist_id, spec in (taxonomy.get("checklists") or {}).items():
+        if checklist_id not in loaded_checklists:
+            problems.append(Problem("taxonomy.yaml", f"checklist {checklist_id!r} not covered"))
+        for question_id, rule in (spec.get("questions") or {}).items():
+            question = by_id.get(question_id)
+            if question is None:
+                problems.append(Problem("taxonomy.yaml", f"question {question_id!r} not covered"))
+                continue
+            if question.risk_if != rule["risk_if"] or question.signal != rule["signal"]:
+                problems.append(
+                    Problem(
+                        "taxonomy.yaml",
+                        f"question {question_id!r}: knowledge base says risk_if "
+                        f"{question.risk_if!s} -> {question.signal}, taxonomy says "
+                        f"{rule['risk_if']} -> {rule['signal']}",
+                    )
+                )
+    for signal_id in taxonomy.get("signals") or {}:
+        if signal_id not in signals:
+            problems.append(Problem("taxonomy.yaml", f"signal {signal_id!r} not covered"))
+    for topic_id in taxonomy.get("topics") or {}:
+        if topic_id not in topics:
+            problems.append(Problem("taxonomy.yaml", f"topic {topic_id!r} not covered"))
+
+
+def check_knowledge(
+    directory: Path | str = DEFAULT_KNOWLEDGE_DIR,
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load the knowledge base in ``directory``; return it (or None) and all problems."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), "knowledge directory not found")]
+    reader = _Reader(root, problems)
+    taxonomy = reader.read(root / "taxonomy.yaml") if (root / "taxonomy.yaml").exists() else None
+    if not isinstance(taxonomy, dict):
+        problems.append(Problem("taxonomy.yaml", "missing or not a mapping"))
+        taxonomy = {}
+
+    checklist_entries = _load_checklists(reader)
+    _index("checklist", [(f, c) for f, c in checklist_entries], problems)
+    _index("question", [(f, q) for f, c in checklist_entries for q in c.questions], problems)
+    signal_entries = _load_entries(reader, "signals", Signal)
+    topic_entries = _load_entries(reader, "topics", Topic)
+    signals = _index("signal", signal_entries, problems)
+    topics = _index("topic", topic_entries, problems)
+    ui = _load_ui(reader)
+
+    _check_references(
+        checklist_entries,
+        signals,
+        topics,
+        {s.id: f for f, s in signal_entries},
+        {t.id: f for f, t in topic_entries},
+        problems,
+    )
+    _check_taxonomy(taxonomy, checklist_entries, signals, topics, problems)
+
+    knowledge = KnowledgeBase(
+        directory=root,
+        taxonomy=MappingProxyType(taxonomy),
+        checklists=tuple(c for _, c in checklist_entries),
+        signals=MappingProxyType(signals),
+        topics=MappingProxyType(topics),
+        ui=MappingProxyType({key: text for key, (_, text) in ui.items()}),
+    )
+    return (None if problems else knowledge), problems
+
+
+def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
+    """Load and validate; raise ``KnowledgeBaseError`` listing every problem."""
+    knowledge, problems = check_knowledge(directory)
+    if knowledge is None:
+        raise KnowledgeBaseError(problems)
+    return knowledge
+
+
+@cache
+def default_knowledge() -> KnowledgeBase:
+    """The shipped knowledge base, loaded once per process."""
+    return load_knowledge(DEFAULT_KNOWLEDGE_DIR)

@@ -1,0 +1,129 @@
+"""Typed, immutable shapes of the knowledge base (the contract for every YAML file).
+
+Every user-facing text is a ``Text`` with a Dutch and an English version. Models are
+frozen pydantic models: they are checked once when the knowledge base loads and never
+change afterwards.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+MAX_TOPIC_ANSWER_CHARS = 900
+MAX_TIP_CHARS = 200
+
+
+class Stance(StrEnum):
+    """How an answer relates to the question asked."""
+
+    YES = "yes"
+    NO = "no"
+    PARTLY = "partly"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    """How serious a finding is; orders findings in summaries."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Frozen(BaseModel):
+    """Base for all knowledge models: immutable, unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Text(Frozen):
+    """A user-facing text in Dutch (first) and English."""
+
+    nl: NonEmpty
+    en: NonEmpty
+
+    def get(self, language: str) -> str:
+        """Return the text in ``language``, falling back to Dutch."""
+        return self.en if language == "en" else self.nl
+
+
+class Reference(Frozen):
+    """A norm or source behind a fact: what it is and where to check it."""
+
+    label: NonEmpty  # e.g. "ILO C87, art. 2" or "UNGP 22"
+    source: NonEmpty  # URL or publication a reader can find
+
+
+def _reject_boolean(value: Any) -> Any:
+    """YAML 1.1 turns unquoted yes/no into booleans; say so instead of guessing."""
+    if isinstance(value, bool):
+        raise ValueError('got a boolean where a stance is meant; quote it: "yes" or "no"')
+    return value
+
+
+class Question(Frozen):
+    """One checklist question with its risk logic, visit questions and norms."""
+
+    id: NonEmpty
+    text: Text
+    why: Text
+    answers: tuple[Stance, ...] = (Stance.YES, Stance.NO, Stance.PARTLY, Stance.UNKNOWN)
+    risk_if: Stance
+    signal: NonEmpty
+    follow_up: Annotated[tuple[Text, ...], Field(min_length=2, max_length=4)]
+    references: Annotated[tuple[Reference, ...], Field(min_length=1)]
+    topics: tuple[str, ...] = ()
+
+    _no_bool_risk = field_validator("risk_if", mode="before")(_reject_boolean)
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _no_bool_answers(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            for item in value:
+                _reject_boolean(item)
+        return value
+
+
+class Checklist(Frozen):
+    """An ordered list of questions on one theme (policy, union, ungp)."""
+
+    id: NonEmpty
+    title: Text
+    intro: Text
+    questions: Annotated[tuple[Question, ...], Field(min_length=1)]
+
+
+class Signal(Frozen):
+    """A finding: a concern an answer states or implies, with what to do about it."""
+
+    id: NonEmpty
+    title: Text
+    explanation: Text
+    severity: Severity
+    tip: Text  # one line of advice shown right after the answer
+    advice: Annotated[tuple[Text, ...], Field(min_length=1)]  # concrete next steps
+    references: Annotated[tuple[Reference, ...], Field(min_length=1)]
+    topics: tuple[str, ...] = ()
+
+
+class Topic(Frozen):
+    """A knowledge question a user may ask at any moment, answered in one phone screen."""
+
+    id: NonEmpty
+    title: Text
+    answer: Text
+    sources: Annotated[tuple[Reference, ...], Field(min_length=1)]
+    related_topics: tuple[str, ...] = ()
+    related_questions: tuple[str, ...] = ()
+    as_of: str | None = None  # date of the information where the law is still changing
+
+
+Language = Literal["nl", "en"]

@@ -1,0 +1,1 @@
+"""Answer understanding: free text -> stance, signals, topic or navigation intent."""

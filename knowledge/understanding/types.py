@@ -1,0 +1,50 @@
+"""What answer understanding returns: the contract between the matcher and the dialogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from knowledge.schema import Stance
+
+
+class Intent(StrEnum):
+    """Navigation a user can type instead of a command."""
+
+    SKIP = "skip"
+    BACK = "back"
+    STOP = "stop"
+    HELP = "help"
+    SUMMARY = "summary"
+    RESTART = "restart"
+
+
+@dataclass(frozen=True)
+class SignalHit:
+    """A finding in an answer, with the words that triggered it (shown in the summary)."""
+
+    signal: str
+    evidence: str  # the triggering words from the user's text, or the stance for implied ones
+    implied: bool = False  # True when it follows from the question's risk stance
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """The understood meaning of one free-text answer to one question."""
+
+    question_id: str
+    stance: Stance | None  # None: the text is not an answer to the question
+    signals: tuple[SignalHit, ...]
+    confidence: float  # 0..1; the dialogue asks to confirm below its threshold
+
+    @property
+    def signal_ids(self) -> tuple[str, ...]:
+        return tuple(hit.signal for hit in self.signals)
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The best knowledge topic for a question typed by the user."""
+
+    topic_id: str
+    score: float  # 0..100
