@@ -14,6 +14,7 @@ from collections.abc import Sequence
 # Modules that register a subcommand, in the order --help lists them.
 SUBCOMMAND_MODULES = (
     "bot.cli_kb",
+    "bot.cli_run",
 )
 
 

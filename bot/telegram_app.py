@@ -1,0 +1,314 @@
+"""The Telegram adapter: Updates become engine Events, engine Replies become messages.
+
+The engine (``conversations/``) decides everything and keeps the dialogue position in
+SQLite, so this module holds no conversation state of its own and a restarted bot
+resumes every chat. Updates are processed one at a time (PTB's default), because each
+answer depends on the position the previous one left.
+
+Handlers, first match wins::
+
+    group/channel: command or bot added  -> "private chats only", nothing else
+    private: /command (English or Dutch alias) -> Event(COMMAND)
+    private: other /word                  -> Event(TEXT) (the engine explains)
+    private: text                         -> Event(TEXT)
+    private: photo, voice, sticker, ...   -> "I can only read text"
+    button press                          -> answer, Event(CHOICE), mark the question answered
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any, Protocol
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import BotConfig
+from bot.telegram_logging import UserHasher
+from bot.telegram_render import language_from_code
+from bot.telegram_send import ChatSender, is_not_modified, safe
+from conversations.events import Event, EventKind, Reply
+from knowledge.loader import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+# Engine commands, and the Dutch names a user may type for them (Telegram allows a-z0-9_).
+# fmt: off
+ENGINE_COMMANDS = (
+    "start", "help", "new", "list", "resume", "summary", "export", "language", "stop",
+    "forget", "skip", "back", "restart",
+)
+# fmt: on
+DUTCH_ALIASES = {
+    "hulp": "help",
+    "nieuw": "new",
+    "lijst": "list",
+    "hervat": "resume",
+    "samenvatting": "summary",
+    "exporteer": "export",
+    "taal": "language",
+    "vergeet": "forget",
+    "overslaan": "skip",
+    "terug": "back",
+    "opnieuw": "restart",
+}
+# The commands in Telegram's menu, in this order, described by UI text telegram.command.<name>.
+# fmt: off
+MENU_COMMANDS = (
+    "start", "help", "new", "list", "summary", "export", "language", "stop", "forget",
+)
+# fmt: on
+ALLOWED_UPDATES = ["message", "callback_query"]
+HEARTBEAT_INTERVAL = 30  # seconds; the Docker HEALTHCHECK allows 120 without a touch
+RATE_LIMIT_RETRIES = 3  # RetryAfter (flood control) is retried by AIORateLimiter
+
+
+class DialogueEngine(Protocol):
+    """What the adapter needs from conversations.engine.Engine."""
+
+    def handle(self, event: Event) -> list[Reply]: ...
+
+
+class TelegramBot:
+    """Routes one bot's updates to the engine and sends the replies back."""
+
+    def __init__(
+        self, engine: DialogueEngine, knowledge: KnowledgeBase, config: BotConfig
+    ) -> None:
+        self.engine = engine
+        self.knowledge = knowledge
+        self.config = config
+        self.user_tag = UserHasher(config.log_salt)
+
+    # -- wiring ---------------------------------------------------------------------------
+    def register(self, app: Application) -> None:
+        """Add every handler and the error handler to ``app``."""
+        new_messages = filters.UpdateType.MESSAGE  # edited messages are ignored on purpose
+        private = filters.ChatType.PRIVATE & new_messages
+        elsewhere = ~filters.ChatType.PRIVATE & new_messages
+        names = [*ENGINE_COMMANDS, *DUTCH_ALIASES]
+        app.add_handlers(
+            [
+                MessageHandler(
+                    elsewhere & (filters.COMMAND | filters.StatusUpdate.NEW_CHAT_MEMBERS),
+                    self.on_group,
+                ),
+                CommandHandler(names, self.on_command, filters=private),
+                MessageHandler(private & filters.TEXT, self.on_text),
+                MessageHandler(private & filters.ATTACHMENT, self.on_non_text),
+                CallbackQueryHandler(self.on_button),
+            ]
+        )
+        app.add_error_handler(self.on_error)
+
+    async def post_init(self, app: Application) -> None:
+        """Register the command menu in Dutch and English (the default for other languages)."""
+        for language_code, language in (("", "en"), ("nl", "nl")):
+            commands = [
+                BotCommand(name, self.knowledge.text(f"telegram.command.{name}", language))
+                for name in MENU_COMMANDS
+            ]
+            try:
+                await app.bot.set_my_commands(commands, language_code=language_code or None)
+            except TelegramError as error:  # the menu is a convenience, not worth dying for
+                logger.warning("Could not set the %s command menu: %s", language, error)
+        if self.config.heartbeat_file and app.job_queue is not None:
+            app.job_queue.run_repeating(self.heartbeat, HEARTBEAT_INTERVAL, first=0)
+
+    async def heartbeat(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Touch the heartbeat file the container's HEALTHCHECK watches."""
+        path = self.config.heartbeat_file
+        if path is None:
+            return
+        try:
+            await asyncio.to_thread(Path(path).touch)
+        except OSError as error:
+            logger.warning("Cannot touch heartbeat file %s: %s", path, error)
+
+    # -- handlers -------------------------------------------------------------------------
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Sends a /command (or its Dutch alias) to the engine."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        word = message.text.split()[0][1:].split("@")[0].lower()
+        name = DUTCH_ALIASES.get(word, word)
+        argument = " ".join(context.args or ())
+        logger.info("Command /%s from %s", name, self._tag(update))
+        await self._run(update, context, self._event(update, EventKind.COMMAND, name, argument))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Sends typed text (an answer, a question, an unknown /word) to the engine."""
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        # Never the text itself: OR members write about their employer.
+        logger.info("Text (%d chars) from %s", len(message.text), self._tag(update))
+        await self._run(update, context, self._event(update, EventKind.TEXT, message.text))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answers the press at once, sends the choice to the engine, closes the question."""
+        query = update.callback_query
+        assert query is not None
+        await safe(query.answer(), "answer button")
+        message = query.message
+        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            return
+        logger.info("Button from %s", self._tag(update))
+        replies = self.engine.handle(self._event(update, EventKind.CHOICE, query.data or ""))
+        sender = ChatSender(context.bot, message.chat_id, context.chat_data)
+        question_html = message.text_html if message.text else ""
+        await sender.close_question(
+            message.message_id, question_html, message.text or "", _answered(replies)
+        )
+        await sender.deliver(replies)
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains that photos, voice messages, stickers and files cannot be read."""
+        logger.info("Non-text message from %s", self._tag(update))
+        await self._say(update, context, "telegram.only_text")
+
+    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains, in a group, that the assistant works in private chats only."""
+        message = update.effective_message
+        assert message is not None
+        if message.new_chat_members and not any(
+            member.id == context.bot.id for member in message.new_chat_members
+        ):
+            return  # someone else joined: not our business
+        logger.info("Refused a %s chat", message.chat.type)
+        await self._say(
+            update, context, "telegram.private_only", bot_username=context.bot.username
+        )
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Logs the traceback and sends the user one short apology in their language."""
+        error = context.error
+        if is_not_modified(error):
+            return  # a double tap on the same button: nothing to do
+        tag = self._tag(update) if isinstance(update, Update) else "-"
+        if isinstance(error, Forbidden):
+            logger.warning("Cannot write to %s: %s", tag, error.message)
+            return
+        logger.error("Update failed for %s", tag, exc_info=error)
+        if (
+            isinstance(update, Update)
+            and update.effective_chat is not None
+            and update.effective_chat.type == ChatType.PRIVATE
+        ):
+            await safe(self._say(update, context, "telegram.apology"), "apology")
+
+    # -- helpers --------------------------------------------------------------------------
+    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        """Hand one event to the engine and show what it answers."""
+        chat = update.effective_chat
+        assert chat is not None
+        # The engine is synchronous and fast (one SQLite transaction); calling it directly
+        # keeps its SQLite connection on the event-loop thread.
+        replies = self.engine.handle(event)
+        sender = ChatSender(context.bot, chat.id, context.chat_data)
+        label = _answered(replies)
+        if label is not None:
+            await sender.close_open_question(label)
+        await sender.deliver(replies)
+
+    async def _say(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any
+    ) -> None:
+        """Send one of the adapter's own texts in the user's language."""
+        chat = update.effective_chat
+        assert chat is not None
+        text = self.knowledge.text(key, self._language(update), **values)
+        await ChatSender(context.bot, chat.id, context.chat_data).text(text)
+
+    def _event(self, update: Update, kind: EventKind, data: str, argument: str = "") -> Event:
+        return Event(self._user_id(update), kind, data, argument, self._language_hint(update))
+
+    # -- who is talking -------------------------------------------------------------------
+    @staticmethod
+    def _user_id(update: Update) -> str:
+        user = update.effective_user
+        assert user is not None
+        return f"tg:{user.id}"
+
+    def _tag(self, update: Update) -> str:
+        user = update.effective_user
+        return self.user_tag(user.id if user else None)
+
+    def _language_hint(self, update: Update) -> str:
+        user = update.effective_user
+        code = user.language_code if user else None
+        return language_from_code(code, self.config.default_language)
+
+    def _language(self, update: Update) -> str:
+        """The user's chosen language when the engine knows it, else the Telegram hint."""
+        language_of = getattr(self.engine, "language_of", None)
+        if callable(language_of) and update.effective_user is not None:
+            try:
+                chosen = language_of(self._user_id(update))
+            except Exception:  # the apology path must not fail on a broken store
+                logger.exception("Could not read the language of %s", self._tag(update))
+                chosen = None
+            if chosen in ("nl", "en"):
+                return str(chosen)
+        return self._language_hint(update)
+
+
+def _answered(replies: list[Reply]) -> str | None:
+    """The label of the answer the engine recorded, if any reply carries one."""
+    return next((reply.answered for reply in replies if reply.answered), None)
+
+
+def build_application(
+    config: BotConfig, engine: DialogueEngine, knowledge: KnowledgeBase
+) -> Application:
+    """A PTB Application talking to ``config.api_url`` with every handler registered."""
+    if not config.token:
+        raise ValueError("build_application needs a token")
+    adapter = TelegramBot(engine, knowledge, config)
+    app = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.api_url)
+        .base_file_url(config.file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(False)
+        .post_init(adapter.post_init)
+        .build()
+    )
+    adapter.register(app)
+    app.bot_data["adapter"] = adapter
+    return app
+
+
+def run(app: Application, config: BotConfig) -> None:
+    """Serve until SIGINT/SIGTERM: a webhook when WEBHOOK_URL is set, else long polling."""
+    if config.webhook_url:
+        logger.info("Starting webhook server on port %d", config.webhook_port)
+        app.run_webhook(
+            listen=config.webhook_listen,
+            port=config.webhook_port,
+            url_path=config.webhook_path,
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        return
+    logger.info("Starting long polling")
+    app.run_polling(
+        poll_interval=0.0, timeout=config.poll_timeout, allowed_updates=ALLOWED_UPDATES
+    )

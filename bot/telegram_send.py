@@ -1,0 +1,142 @@
+"""Send engine replies into one Telegram chat, robust against the usual Bot API trouble.
+
+Network errors are retried here; ``RetryAfter`` (flood control) is retried by PTB's
+``AIORateLimiter``; "message is not modified" (a double tap) is ignored; an edit or a
+button answer that Telegram refuses never stops the reply itself.
+
+A chat has at most one message with live buttons (the open question). Its id lives in
+PTB's in-memory ``chat_data``: losing it on a restart only means an old keyboard stays
+visible, and the engine rejects a press on an old question anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from typing import Any, TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, NetworkError, TelegramError
+
+from bot.telegram_render import MAX_CAPTION, answered_html, escape, keyboard, split_text
+from conversations.events import Attachment, Reply
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SEND_ATTEMPTS = 3
+RETRY_PAUSE = 0.2  # seconds, times the attempt number
+OPEN_QUESTION = "open_question"  # chat_data key -> (message_id, html, plain text)
+
+
+async def retry(call: Callable[[], Awaitable[T]]) -> T:
+    """Retry network trouble (not Telegram refusing the request) a few times."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await call()
+        except BadRequest:  # a subclass of NetworkError, but retrying will not help
+            raise
+        except NetworkError as error:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            logger.warning("Network error (attempt %d), retrying: %s", attempt, error)
+            await asyncio.sleep(RETRY_PAUSE * attempt)
+    raise AssertionError("unreachable")
+
+
+async def safe(call: Awaitable[Any], what: str) -> None:
+    """Await a call whose failure must not stop the reply (button answer, edit, apology)."""
+    try:
+        await call
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            logger.warning("%s refused: %s", what, error.message)
+    except TelegramError as error:
+        logger.warning("%s failed: %s", what, error)
+
+
+def is_not_modified(error: BaseException | None) -> bool:
+    """True for Telegram's answer to an edit that changes nothing."""
+    return isinstance(error, BadRequest) and "not modified" in error.message.lower()
+
+
+class ChatSender:
+    """Sends replies into one chat and keeps at most one live keyboard there."""
+
+    def __init__(self, bot: Bot, chat_id: int, chat_data: MutableMapping[str, Any]) -> None:
+        self.bot = bot
+        self.chat_id = chat_id
+        self.chat_data = chat_data
+
+    async def deliver(self, replies: Sequence[Reply]) -> None:
+        """Send each reply: long text split, buttons on the last part, files as documents."""
+        for reply in replies:
+            markup = keyboard(reply.choices)
+            parts = split_text(reply.text) if reply.text.strip() else []
+            if reply.attachment is not None:
+                caption = parts.pop() if parts and len(parts[-1]) <= MAX_CAPTION else None
+                for part in parts:
+                    await self.text(part)
+                await self.document(reply.attachment, caption, markup)
+                continue
+            if not parts:
+                continue
+            if markup is not None:
+                await self.close_open_question(None)
+            for part in parts[:-1]:
+                await self.text(part)
+            sent = await self.text(parts[-1], markup)
+            if markup is not None:
+                self.chat_data[OPEN_QUESTION] = (sent.message_id, escape(parts[-1]), parts[-1])
+
+    async def text(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+        """Send plain ``text`` (escaped here) as one HTML message."""
+        return await retry(
+            lambda: self.bot.send_message(
+                self.chat_id, escape(text), parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        )
+
+    async def document(
+        self, attachment: Attachment, caption: str | None, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Send an exported file, with the reply text as caption when it fits."""
+        await safe(
+            self.bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_DOCUMENT), "chat action"
+        )
+        await retry(
+            lambda: self.bot.send_document(
+                self.chat_id,
+                InputFile(attachment.content, filename=attachment.filename),
+                caption=escape(caption) if caption else None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        )
+        logger.info("Sent a %d-byte %s", len(attachment.content), attachment.mime_type)
+
+    async def close_question(
+        self, message_id: int, question_html: str, question_plain: str, label: str | None
+    ) -> None:
+        """Remove the buttons of a question; show the chosen answer under it when known."""
+        open_question = self.chat_data.get(OPEN_QUESTION)
+        if open_question and open_question[0] == message_id:
+            del self.chat_data[OPEN_QUESTION]
+        new_html = answered_html(question_html, question_plain, label) if label else None
+
+        def edit() -> Awaitable[Any]:
+            if new_html is not None:
+                return self.bot.edit_message_text(
+                    new_html, self.chat_id, message_id, parse_mode=ParseMode.HTML
+                )
+            return self.bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+
+        await safe(retry(edit), "edit question")
+
+    async def close_open_question(self, label: str | None) -> None:
+        """Close the chat's open question (answered by typing, or replaced by a new one)."""
+        if OPEN_QUESTION in self.chat_data:
+            message_id, question_html, question_plain = self.chat_data[OPEN_QUESTION]
+            await self.close_question(message_id, question_html, question_plain, label)
