@@ -6,7 +6,10 @@ texts are already in the summary's language, so renderers only lay them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class SummaryAnswer:
     stance_label: str  # stance in the summary language ("Ja", "Deels", ...)
     signals: tuple[str, ...]  # signal titles
     answered_at: str | None
+    signal_ids: tuple[str, ...] = ()  # the same signals by ID, for people who process results
+    confidence: float | None = None  # how sure answer understanding was (0..1), None when open
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,107 @@ class VisitQuestion:
     question_id: str
     reason: str  # "risk" | "unknown" | "open"
     text: str
+
+
+@dataclass(frozen=True)
+class ReportLabels:
+    """Every fixed text of a report, in one language, from ``knowledge/data/ui/report.yaml``.
+
+    Field ``x`` is UI key ``report.x``. Some hold ``{placeholders}`` the renderers fill in.
+    """
+
+    title: str
+    title_with_name: str  # {name}
+    no_name: str
+    not_given: str
+    made_with: str
+    page_number: str  # {page} {pages}
+    months: str  # twelve month names separated by spaces
+    date_format: str  # {day} {month} {year}
+    context_heading: str
+    field_name: str
+    field_country: str
+    field_sector: str
+    field_checklist: str
+    field_created: str
+    field_updated: str
+    counts_heading: str
+    counts_answered: str  # {answered} {total}
+    counts_open: str  # {open}
+    counts_risks: str  # {high} {medium} {low}
+    findings_heading: str
+    findings_intro: str
+    findings_none: str
+    severity_high: str
+    severity_medium: str
+    severity_low: str
+    column_severity: str
+    column_finding: str
+    column_from_questions: str
+    advice_label: str
+    evidence_label: str
+    references_label: str
+    visit_heading: str
+    visit_intro: str
+    visit_risk: str
+    visit_unknown: str
+    visit_open: str
+    visit_none: str
+    answers_heading: str
+    column_number: str
+    column_question_id: str
+    column_question: str
+    column_answer: str
+    column_stance: str
+    column_signals: str
+    column_answered_at: str
+    column_company: str
+    column_checklist: str
+    stance_yes: str
+    stance_no: str
+    stance_partly: str
+    stance_unknown: str
+    stance_unclear: str
+    stance_open: str
+    answer_continued: str  # after an answer cut short in a PDF table
+    long_answers_heading: str
+    open_heading: str
+    sources_heading: str
+    disclaimer_heading: str
+    chat_title: str  # {name}
+    chat_icon_high: str
+    chat_icon_medium: str
+    chat_icon_low: str
+    chat_export_hint: str
+    chat_part: str  # {part} {parts}
+    csv_delimiter: str  # the list separator Excel expects in this language
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        """The UI keys this class is built from, in field order."""
+        return tuple(f"report.{field.name}" for field in fields(cls))
+
+    def severity(self, severity: str) -> str:
+        """The severity in words ("Hoog", "Middel", ...)."""
+        return str(getattr(self, f"severity_{severity}", severity))
+
+    def chat_icon(self, severity: str) -> str:
+        """The coloured marker a chat shows before a finding of this severity."""
+        return str(getattr(self, f"chat_icon_{severity}", ""))
+
+    def date(self, value: str | None) -> str:
+        """An ISO date as people write it ("25 november 2025"); other text unchanged."""
+        match = _ISO_DATE.match(value or "")
+        months = self.months.split()
+        if not match or len(months) != 12 or not 1 <= int(match[2]) <= 12:
+            return value or ""
+        return self.date_format.format(
+            day=int(match[3]), month=months[int(match[2]) - 1], year=match[1]
+        )
+
+    def value(self, text: str) -> str:
+        """``text``, or the "not given" label when it is empty."""
+        return text if text.strip() else self.not_given
 
 
 @dataclass(frozen=True)
@@ -93,3 +199,4 @@ class Summary:
     visit_questions: tuple[VisitQuestion, ...]
     sources: tuple[SummaryReference, ...]  # every reference used, deduplicated
     disclaimer: str
+    labels: ReportLabels  # every fixed report text in the summary language

@@ -1,0 +1,357 @@
+"""Build the one ``Summary`` of an assessment from its answers and the knowledge base.
+
+The engine turns its stored rows into ``AssessmentInfo`` and ``AnswerInfo`` and calls
+``build_summary``; every renderer in ``storage.exports`` lays the result out. All fixed
+texts come from the knowledge base (checklists, signals, ``ui/report.yaml``), so the
+summary is complete in one language and renderers never look anything up.
+
+Rules, in one place:
+
+* A question is *open* when it has no answer, or only a skipped one (no stance, no text).
+* A *finding* is a signal raised by an answer: the question's own signal when the stance
+  equals its ``risk_if``, plus every signal answer understanding found in the text.
+  Each signal is one finding, however many answers raised it.
+* *Prepare the visit* asks, per question: every follow-up of a question that raised a
+  finding (most serious first), the first two of an answer that was "don't know" or not
+  understood, and the first one of an open question.
+* Answers to questions the checklist does not have (it changed, or a bug elsewhere) are
+  kept after the checklist's questions, with their findings, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from conversations.summary_model import (
+    ReportLabels,
+    Summary,
+    SummaryAnswer,
+    SummaryContext,
+    SummaryCounts,
+    SummaryFinding,
+    SummaryReference,
+    VisitQuestion,
+)
+from knowledge.loader import KnowledgeBase
+from knowledge.schema import LANGUAGES, Checklist, Question, Reference, Severity, Stance
+
+logger = logging.getLogger(__name__)
+
+SEVERITY_ORDER: tuple[str, ...] = tuple(s.value for s in Severity)  # high, medium, low
+FOLLOW_UPS_FOR_UNKNOWN = 2
+FOLLOW_UPS_FOR_OPEN = 1
+
+
+class ReportTextsMissing(LookupError):
+    """Raised when the knowledge base lacks report texts (``ui/report.yaml``)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        super().__init__("missing report texts: " + ", ".join(self.keys))
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    """What the engine knows about one assessment (one checklist about one company)."""
+
+    id: int
+    name: str
+    country: str
+    sector: str
+    checklist_id: str
+    created: str  # ISO date or date-time
+    updated: str  # ISO date or date-time
+    language: str  # the language the assessment was made in
+
+
+@dataclass(frozen=True)
+class AnswerInfo:
+    """One stored answer: the words given and what answer understanding made of them."""
+
+    question_id: str
+    text: str  # verbatim, or the label of the pressed button
+    stance: str | None
+    signals: Sequence[tuple[str, str]] = ()  # (signal_id, evidence)
+    confidence: float | None = None
+    answered_at: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signals", tuple((str(s), str(e)) for s, e in self.signals))
+
+
+@dataclass
+class _FindingDraft:
+    """A finding while answers are still being read."""
+
+    signal_id: str
+    question_ids: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    first_number: int = 0
+
+
+def build_summary(
+    knowledge: KnowledgeBase,
+    assessment: AssessmentInfo,
+    answers: Sequence[AnswerInfo],
+    language: str,
+) -> Summary:
+    """Return the summary of ``assessment`` in ``language`` ("nl" or "en", default nl).
+
+    Raises ``KeyError`` for an unknown checklist and ``ReportTextsMissing`` when the
+    knowledge base has no report texts.
+    """
+    language = language if language in LANGUAGES else "nl"
+    labels = report_labels(knowledge, language)
+    checklist = knowledge.checklist(assessment.checklist_id)
+    latest = _latest_answers(answers)
+
+    rows: list[SummaryAnswer] = []
+    drafts: dict[str, _FindingDraft] = {}
+    numbered = [(q, latest.pop(q.id, None)) for q in checklist.questions]
+    orphans = [(None, a) for _, a in sorted(latest.items()) if _is_answered(a)]
+    for number, (question, answer) in enumerate([*numbered, *orphans], start=1):
+        signals = _signals_of(knowledge, question, answer)
+        row = _answer_row(knowledge, labels, number, question, answer, signals, language)
+        rows.append(row)
+        for signal_id, evidence in signals:
+            draft = drafts.setdefault(signal_id, _FindingDraft(signal_id, first_number=number))
+            _add_once(draft.question_ids, row.question_id)
+            _add_once(draft.evidence, evidence)
+
+    findings = _findings(knowledge, drafts.values(), language)
+    total = len(checklist.questions)
+    open_rows = tuple(row for row in rows[:total] if _is_open_row(row))
+    by_severity = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+    return Summary(
+        context=SummaryContext(
+            assessment_id=assessment.id,
+            name=(assessment.name or "").strip(),
+            country=(assessment.country or "").strip(),
+            sector=(assessment.sector or "").strip(),
+            checklist_id=checklist.id,
+            checklist_title=checklist.title.get(language),
+            created=iso_date(assessment.created),
+            updated=iso_date(assessment.updated),
+            language=language,
+        ),
+        counts=SummaryCounts(
+            total=total,
+            answered=total - len(open_rows),
+            open=len(open_rows),
+            risks_high=by_severity["high"],
+            risks_medium=by_severity["medium"],
+            risks_low=by_severity["low"],
+        ),
+        findings=findings,
+        answers=tuple(rows),
+        open_questions=open_rows,
+        visit_questions=_visit_questions(checklist, findings, rows, language),
+        sources=_sources(checklist, findings),
+        disclaimer=knowledge.text("report.disclaimer", language)
+        if "report.disclaimer" in knowledge.ui
+        else "",
+        labels=labels,
+    )
+
+
+def report_labels(knowledge: KnowledgeBase, language: str) -> ReportLabels:
+    """All report texts in ``language``; raises ``ReportTextsMissing`` naming absent keys."""
+    keys = (*ReportLabels.keys(), "report.disclaimer")
+    missing = [key for key in keys if key not in knowledge.ui]
+    if missing:
+        raise ReportTextsMissing(missing)
+    return ReportLabels(
+        **{key.removeprefix("report."): knowledge.ui[key].get(language) for key in keys[:-1]}
+    )
+
+
+def iso_date(value: str | None) -> str:
+    """The ``YYYY-MM-DD`` part of an ISO date or date-time; other text is kept as given."""
+    text = (value or "").strip()
+    try:
+        return datetime.fromisoformat(text).date().isoformat()
+    except ValueError:
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            return text
+
+
+def _latest_answers(answers: Iterable[AnswerInfo]) -> dict[str, AnswerInfo]:
+    """One answer per question: the last one given (later in the sequence wins on ties)."""
+    latest: dict[str, AnswerInfo] = {}
+    for answer in answers:
+        current = latest.get(answer.question_id)
+        if current is None or (answer.answered_at or "") >= (current.answered_at or ""):
+            latest[answer.question_id] = answer
+    return latest
+
+
+def _is_answered(answer: AnswerInfo | None) -> bool:
+    if answer is None:
+        return False
+    return _valid_stance(answer.stance) is not None or bool((answer.text or "").strip())
+
+
+def _is_open_row(row: SummaryAnswer) -> bool:
+    return row.stance is None and not row.answer_text.strip()
+
+
+def _valid_stance(value: str | None) -> str | None:
+    return value if value in {s.value for s in Stance} else None
+
+
+def _signals_of(
+    knowledge: KnowledgeBase, question: Question | None, answer: AnswerInfo | None
+) -> list[tuple[str, str]]:
+    """The (signal_id, evidence) pairs an answer raises, known signals only, no repeats."""
+    if answer is None or not _is_answered(answer):
+        return []
+    found: list[tuple[str, str]] = []
+    stance = _valid_stance(answer.stance)
+    if question is not None and stance is not None and stance == question.risk_if.value:
+        found.append((question.signal, ""))
+    for signal_id, evidence in answer.signals:
+        if signal_id not in knowledge.signals:
+            logger.warning("answer to %s names unknown signal %r", answer.question_id, signal_id)
+            continue
+        found.append((signal_id, evidence.strip()))
+    merged: dict[str, str] = {}
+    for signal_id, evidence in found:
+        if not merged.get(signal_id):
+            merged[signal_id] = evidence
+    return list(merged.items())
+
+
+def _answer_row(
+    knowledge: KnowledgeBase,
+    labels: ReportLabels,
+    number: int,
+    question: Question | None,
+    answer: AnswerInfo | None,
+    signals: list[tuple[str, str]],
+    language: str,
+) -> SummaryAnswer:
+    """One row of the answers section; open questions get empty answer fields."""
+    question_id = question.id if question else (answer.question_id if answer else "")
+    if answer is None or not _is_answered(answer):
+        return SummaryAnswer(
+            question_id=question_id,
+            number=number,
+            question=question.text.get(language) if question else question_id,
+            answer_text="",
+            stance=None,
+            stance_label=labels.stance_open,
+            signals=(),
+            answered_at=None,
+        )
+    stance = _valid_stance(answer.stance)
+    signal_ids = tuple(signal_id for signal_id, _ in signals)
+    return SummaryAnswer(
+        question_id=question_id,
+        number=number,
+        question=question.text.get(language) if question else question_id,
+        answer_text=(answer.text or "").strip(),
+        stance=stance,
+        stance_label=getattr(labels, f"stance_{stance}") if stance else labels.stance_unclear,
+        signals=tuple(knowledge.signals[s].title.get(language) for s in signal_ids),
+        answered_at=answer.answered_at,
+        signal_ids=signal_ids,
+        confidence=_confidence(answer.confidence),
+    )
+
+
+def _findings(
+    knowledge: KnowledgeBase, drafts: Iterable[_FindingDraft], language: str
+) -> tuple[SummaryFinding, ...]:
+    """Findings with texts from the knowledge base, most serious first, then by question."""
+    findings = []
+    for draft in drafts:
+        signal = knowledge.signals[draft.signal_id]
+        findings.append(
+            (
+                (SEVERITY_ORDER.index(signal.severity.value), draft.first_number, signal.id),
+                SummaryFinding(
+                    signal_id=signal.id,
+                    title=signal.title.get(language),
+                    explanation=signal.explanation.get(language),
+                    severity=signal.severity.value,
+                    advice=tuple(step.get(language) for step in signal.advice),
+                    references=tuple(_reference(r) for r in signal.references),
+                    question_ids=tuple(draft.question_ids),
+                    evidence=tuple(e for e in draft.evidence if e),
+                ),
+            )
+        )
+    return tuple(finding for _, finding in sorted(findings, key=lambda pair: pair[0]))
+
+
+def _visit_questions(
+    checklist: Checklist,
+    findings: Sequence[SummaryFinding],
+    rows: Sequence[SummaryAnswer],
+    language: str,
+) -> tuple[VisitQuestion, ...]:
+    """Follow-up questions for the visit: risks first, then unclear, then open ones."""
+    questions = {q.id: q for q in checklist.questions}
+    chosen: list[VisitQuestion] = []
+    seen_questions: set[str] = set()
+    seen_texts: set[str] = set()
+
+    def add(question_id: str, reason: str, limit: int | None) -> None:
+        question = questions.get(question_id)
+        if question is None or question_id in seen_questions:
+            return
+        seen_questions.add(question_id)
+        for follow_up in question.follow_up[:limit]:
+            text = follow_up.get(language)
+            if text not in seen_texts:
+                seen_texts.add(text)
+                chosen.append(VisitQuestion(question_id=question_id, reason=reason, text=text))
+
+    for finding in findings:
+        for question_id in finding.question_ids:
+            add(question_id, "risk", None)
+    for row in rows:
+        if not _is_open_row(row) and row.stance in (None, Stance.UNKNOWN.value):
+            add(row.question_id, "unknown", FOLLOW_UPS_FOR_UNKNOWN)
+    for row in rows:
+        if _is_open_row(row):
+            add(row.question_id, "open", FOLLOW_UPS_FOR_OPEN)
+    return tuple(chosen)
+
+
+def _sources(
+    checklist: Checklist, findings: Sequence[SummaryFinding]
+) -> tuple[SummaryReference, ...]:
+    """Every reference in the report, once: the findings' norms, then the questions'."""
+    seen: dict[tuple[str, str], SummaryReference] = {}
+    for finding in findings:
+        for reference in finding.references:
+            seen.setdefault((reference.label, reference.source), reference)
+    for question in checklist.questions:
+        for raw in question.references:
+            reference = _reference(raw)
+            seen.setdefault((reference.label, reference.source), reference)
+    return tuple(seen.values())
+
+
+def _reference(reference: Reference) -> SummaryReference:
+    return SummaryReference(label=reference.label, source=reference.source)
+
+
+def _confidence(value: float | None) -> float | None:
+    """A confidence between 0 and 1, or None when there is no usable number."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return min(max(number, 0.0), 1.0) if number == number else None  # NaN is not a number
+
+
+def _add_once(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)

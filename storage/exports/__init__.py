@@ -1,0 +1,55 @@
+"""Exported reports: one renderer per format behind one ``export`` function.
+
+    from storage.exports import Format, export, export_filename, render_chat_parts
+
+    data = export(summary, Format.PDF)            # bytes of the file
+    name = export_filename(summary, Format.PDF)   # "IMVO-Zoes-Cafe-2025-11-25.pdf"
+    mime = Format.PDF.mime_type                   # for conversations.events.Attachment
+    parts = render_chat_parts(summary)            # chat messages, each <= 4000 characters
+
+``summary`` comes from ``conversations.summary.build_summary``; it already holds every
+text in the report's language, so renderers only lay it out. One module per format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conversations.summary_model import Summary
+from storage.exports.chat import CHAT_PART_LIMIT, render_chat, render_chat_parts
+from storage.exports.csv_table import render_csv
+from storage.exports.filename import export_filename
+from storage.exports.formats import Format
+from storage.exports.json_data import render_json
+from storage.exports.markdown import render_markdown
+from storage.exports.pdf import render_pdf
+from storage.exports.word import render_docx
+
+Renderer = Callable[[Summary], bytes]
+
+RENDERERS: dict[Format, Renderer] = {
+    Format.CHAT: render_chat,
+    Format.PDF: render_pdf,
+    Format.DOCX: render_docx,
+    Format.MARKDOWN: render_markdown,
+    Format.CSV: render_csv,
+    Format.JSON: render_json,
+}
+
+
+def export(summary: Summary, fmt: Format | str) -> bytes:
+    """Render ``summary`` in ``fmt`` (a ``Format`` or its value such as "pdf").
+
+    Raises ``ValueError`` for an unknown format name.
+    """
+    return RENDERERS[Format(fmt)](summary)
+
+
+__all__ = [
+    "CHAT_PART_LIMIT",
+    "RENDERERS",
+    "Format",
+    "export",
+    "export_filename",
+    "render_chat_parts",
+]

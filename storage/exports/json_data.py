@@ -1,0 +1,49 @@
+"""The full summary as JSON, for people who process results further.
+
+The keys are the field names of ``conversations.summary_model`` and do not change within
+a ``version``; ``summary.schema.json`` beside this file describes them (JSON Schema
+2020-12). The report labels are left out: they are presentation texts, kept in
+``knowledge/data/ui/report.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from conversations.summary_model import Summary
+
+FORMAT_NAME = "imvo-coach-summary"
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
+
+
+def summary_data(summary: Summary) -> dict[str, Any]:
+    """The summary as plain JSON-ready data, in the model's field order."""
+    data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    for field in fields(summary):
+        if field.name != "labels":
+            value = getattr(summary, field.name)
+            data[field.name] = value if isinstance(value, str) else _plain(value)
+    return data
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema every JSON export validates against."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def render_json(summary: Summary) -> bytes:
+    """Pretty-printed UTF-8 JSON (characters kept as typed, not \\u-escaped)."""
+    text = json.dumps(summary_data(summary), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    return value
