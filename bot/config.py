@@ -23,6 +23,22 @@ DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"  # the webhook server must be reachable from 
 DEFAULT_POLL_TIMEOUT = 10  # seconds Telegram may hold a getUpdates long poll open
 
 LANGUAGES = ("nl", "en")
+# Every variable load_config reads; .env.example documents each (a test checks both ways).
+ENVIRONMENT_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BOT_TOKEN_FILE",
+    "TELEGRAM_API_URL",
+    "POLL_TIMEOUT",
+    "IMVO_COACH_DB",
+    "DEFAULT_LANGUAGE",
+    "LOG_LEVEL",
+    "LOG_SALT",
+    "HEARTBEAT_FILE",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "PORT",
+    "WEBHOOK_LISTEN",
+)
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as webhook secret token.
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # A bot token is "<bot id>:<secret>"; checked loosely so self-hosted test servers work too.

@@ -37,7 +37,7 @@ from telegram.ext import (
 )
 
 from bot.config import BotConfig
-from bot.telegram_logging import UserHasher
+from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
 from bot.telegram_send import ChatSender, is_not_modified, safe
 from conversations.events import Event, EventKind, Reply
@@ -126,9 +126,11 @@ class TelegramBot:
             except TelegramError as error:  # the menu is a convenience, not worth dying for
                 logger.warning("Could not set the %s command menu: %s", language, error)
         if self.config.heartbeat_file and app.job_queue is not None:
-            app.job_queue.run_repeating(self.heartbeat, HEARTBEAT_INTERVAL, first=0)
+            # Touch once now: a job due before the JobQueue starts would count as missed.
+            await self.heartbeat(None)
+            app.job_queue.run_repeating(self.heartbeat, HEARTBEAT_INTERVAL)
 
-    async def heartbeat(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def heartbeat(self, context: ContextTypes.DEFAULT_TYPE | None) -> None:
         """Touch the heartbeat file the container's HEALTHCHECK watches."""
         path = self.config.heartbeat_file
         if path is None:
@@ -278,6 +280,7 @@ def build_application(
     """A PTB Application talking to ``config.api_url`` with every handler registered."""
     if not config.token:
         raise ValueError("build_application needs a token")
+    quiet_request_logs()
     adapter = TelegramBot(engine, knowledge, config)
     app = (
         Application.builder()
@@ -295,18 +298,23 @@ def build_application(
     return app
 
 
+def webhook_settings(config: BotConfig) -> dict[str, Any]:
+    """Arguments for PTB's webhook server (``run_webhook`` / ``Updater.start_webhook``)."""
+    return {
+        "listen": config.webhook_listen,
+        "port": config.webhook_port,
+        "url_path": config.webhook_path,
+        "webhook_url": config.webhook_url,
+        "secret_token": config.webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
 def run(app: Application, config: BotConfig) -> None:
     """Serve until SIGINT/SIGTERM: a webhook when WEBHOOK_URL is set, else long polling."""
     if config.webhook_url:
-        logger.info("Starting webhook server on port %d", config.webhook_port)
-        app.run_webhook(
-            listen=config.webhook_listen,
-            port=config.webhook_port,
-            url_path=config.webhook_path,
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        logger.info("Starting the webhook server on port %d", config.webhook_port)
+        app.run_webhook(**webhook_settings(config))
         return
     logger.info("Starting long polling")
     app.run_polling(

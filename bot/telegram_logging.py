@@ -63,6 +63,10 @@ def configure_logging(level: str, secrets_to_hide: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    quiet_request_logs()
+
+
+def quiet_request_logs() -> None:
+    """httpx logs every request URL at INFO, and the URL contains the bot token."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

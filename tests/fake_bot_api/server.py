@@ -1,18 +1,4 @@
-"""A fake Telegram Bot API server on 127.0.0.1 for tests that run the real PTB stack.
-
-The bot reaches it through ``base_url`` (``TELEGRAM_API_URL``), so httpx, request
-encoding, the Updater's long polling with offsets and PTB's error mapping all run for
-real. The fake answers with real Bot API JSON, enforces the limits Telegram enforces
-(text length, callback data bytes, HTML that must parse) and records every call.
-
-Per bot token it keeps a ``FakeBot``: queued updates, the messages of every chat (so a
-button press carries the message the bot really sent) and scripted failures::
-
-    api = FakeBotApi(); await api.start()
-    bot = api.add_bot("123:abc")
-    anna = bot.user(1001, "Anna", "nl")
-    anna.send("/start"); anna.click("Ja"); bot.fail_next("sendMessage", 429, retry_after=1)
-"""
+"""The fake Bot API server: per-token state, the methods the bot calls, and HTTP routing."""
 
 from __future__ import annotations
 
@@ -27,6 +13,18 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fake_bot_api.formatting import (
+    MAX_ANSWER_TEXT,
+    MAX_CAPTION,
+    MAX_TEXT,
+    MAX_UPLOAD,
+    NOT_MODIFIED,
+    ApiError,
+    check_keyboard,
+    formatted,
+)
+from tests.fake_bot_api.users import FakeUser
+
 JSON_FIELDS = {
     "allowed_updates",
     "caption_entities",
@@ -38,142 +36,6 @@ JSON_FIELDS = {
     "scope",
 }
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "max_connections"}
-MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_ANSWER_TEXT = 4096, 1024, 64, 200
-MAX_UPLOAD = 50 * 1024 * 1024
-NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup "
-    "are exactly the same as a current content and reply markup of the message"
-)
-_TAGS = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "tg-spoiler": "spoiler",
-    "span": "spoiler",
-    "code": "code",
-    "pre": "pre",
-    "a": "text_link",
-    "blockquote": "blockquote",
-}
-_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_HTML_TOKEN = re.compile(
-    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>|&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]"
-)
-
-
-class ApiError(Exception):
-    """Raised inside the fake to answer a call with ``{"ok": false, ...}``."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.retry_after = code, description, retry_after
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
-    """Turn Telegram HTML into plain text and entities, refusing what Telegram refuses."""
-    plain: list[str] = []
-    entities: list[dict[str, Any]] = []
-    stack: list[tuple[str, str, int]] = []
-    offset, position = 0, 0
-
-    def fail(reason: str) -> ApiError:
-        return ApiError(400, f"Bad Request: can't parse entities: {reason}")
-
-    for match in _HTML_TOKEN.finditer(source):
-        literal = source[position : match.start()]
-        plain.append(literal)
-        offset += _utf16_len(literal)
-        position = match.end()
-        closing, name, attrs, entity = match.group(1), match.group(2), match.group(3), match[4]
-        if name is not None:
-            name = name.lower()
-            if name not in _TAGS:
-                raise fail(f'Unsupported start tag "{name}" at byte offset {match.start()}')
-            if closing:
-                if not stack or stack[-1][0] != name:
-                    raise fail(f'Can\'t find end tag corresponding to end tag "{name}"')
-                _, kind_attrs, start = stack.pop()
-                if offset > start:
-                    item: dict[str, Any] = {
-                        "type": _TAGS[name],
-                        "offset": start,
-                        "length": offset - start,
-                    }
-                    if name == "a":
-                        item["url"] = kind_attrs
-                    entities.append(item)
-                continue
-            if name == "span" and "tg-spoiler" not in attrs:
-                raise fail('Unsupported start tag "span"')
-            href = re.search(r'href="([^"]*)"', attrs)
-            if name == "a" and not href:
-                raise fail('Tag "a" must have an attribute "href"')
-            stack.append((name, href.group(1) if href else "", offset))
-        elif entity is not None:
-            if entity.startswith("#"):
-                char = chr(int(entity[2:], 16) if entity[1] in "xX" else int(entity[1:]))
-            elif entity in _ENTITIES:
-                char = _ENTITIES[entity]
-            else:
-                raise fail(f'Unsupported HTML entity "&{entity};"')
-            plain.append(char)
-            offset += _utf16_len(char)
-        else:
-            raise fail(f'Unescaped "{match.group(0)}" at byte offset {match.start()}')
-    plain.append(source[position:])
-    if stack:
-        raise fail(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(plain), entities
-
-
-def check_keyboard(markup: Any) -> dict[str, Any] | None:
-    """Validate an inline keyboard; return it, or None when it has no buttons."""
-    if markup is None:
-        return None
-    if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list):
-        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
-    rows = markup["inline_keyboard"]
-    if sum(len(row) for row in rows) > 100 or any(len(row) > 8 for row in rows):
-        raise ApiError(400, "Bad Request: BUTTONS_TOO_MUCH")
-    for row in rows:
-        for button in row:
-            if not str(button.get("text", "")).strip():
-                raise ApiError(400, "Bad Request: BUTTON_TEXT_EMPTY")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
-                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-    return markup if any(rows) else None
-
-
-def _formatted(params: dict[str, Any], key: str, limit: int, required: bool) -> dict[str, Any]:
-    """Parse text or caption by parse_mode; return the Message fields it becomes."""
-    raw = str(params.get(key, ""))
-    if params.get("parse_mode", "").upper() == "HTML":
-        plain, entities = parse_html(raw)
-    elif params.get("parse_mode"):
-        raise ApiError(400, f"Bad Request: unsupported parse_mode {params['parse_mode']}")
-    else:
-        plain, entities = raw, []
-    if required and not plain.strip():
-        raise ApiError(400, "Bad Request: message text is empty")
-    if len(plain) > limit:
-        too_long = "message is too long" if key == "text" else "message caption is too long"
-        raise ApiError(400, f"Bad Request: {too_long}")
-    fields: dict[str, Any] = {key: plain} if plain else {}
-    if entities:
-        fields["entities" if key == "text" else "caption_entities"] = entities
-    return fields
 
 
 @dataclass
@@ -208,6 +70,7 @@ class FakeBot:
         self.webhook: dict[str, Any] = {"url": ""}
         self.open_queries: set[str] = set()
         self.failures: list[tuple[str, ApiError]] = []
+        self.closed = False  # set when the server stops: long polls return at once
         self.changed = asyncio.Condition()
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -309,7 +172,7 @@ class FakeBot:
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 30.0)
         async with self.changed:
-            while not self.updates and time.monotonic() < deadline:
+            while not self.updates and not self.closed and time.monotonic() < deadline:
                 try:
                     await asyncio.wait_for(self.changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
@@ -317,7 +180,7 @@ class FakeBot:
         return self.updates[: int(params.get("limit") or 100)]
 
     async def api_sendmessage(self, params: dict, files: dict) -> Any:
-        fields = _formatted(params, "text", MAX_TEXT, required=True)
+        fields = formatted(params, "text", MAX_TEXT, required=True)
         return self._store(params["chat_id"], fields, check_keyboard(params.get("reply_markup")))
 
     async def api_senddocument(self, params: dict, files: dict) -> Any:
@@ -326,7 +189,7 @@ class FakeBot:
         name, content = files["document"]
         if not content or len(content) > MAX_UPLOAD:
             raise ApiError(400, "Bad Request: file must be non-empty and at most 50 MB")
-        fields = _formatted(params, "caption", MAX_CAPTION, required=False)
+        fields = formatted(params, "caption", MAX_CAPTION, required=False)
         fields["document"] = {
             "file_id": f"doc{len(self.calls)}",
             "file_unique_id": "u",
@@ -337,7 +200,7 @@ class FakeBot:
 
     async def api_editmessagetext(self, params: dict, files: dict) -> Any:
         message = self._message(params)
-        fields = _formatted(params, "text", MAX_TEXT, required=True)
+        fields = formatted(params, "text", MAX_TEXT, required=True)
         markup = check_keyboard(params.get("reply_markup"))
         old = (message.get("text"), message.get("entities"), message.get("reply_markup"))
         if old == (fields.get("text"), fields.get("entities"), markup):
@@ -418,116 +281,6 @@ class FakeBot:
         return dict(message)
 
 
-class FakeUser:
-    """A person writing to the bot; each action queues the update Telegram would send."""
-
-    def __init__(
-        self,
-        bot: FakeBot,
-        user_id: int,
-        first_name: str,
-        language_code: str | None,
-        chat: dict[str, Any] | None,
-    ) -> None:
-        self.bot = bot
-        self.data: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if language_code:
-            self.data["language_code"] = language_code
-        self.chat = chat or {"id": user_id, "type": "private", "first_name": first_name}
-        self.last_update_id = 0
-
-    @property
-    def chat_id(self) -> int:
-        return self.chat["id"]
-
-    def _message(self, **fields: Any) -> int:
-        chat = self.bot.chats.setdefault(self.chat_id, {})
-        message = {
-            "message_id": self.bot.new_message_id(self.chat_id),
-            "date": int(time.time()),
-            "chat": self.chat,
-            "from": self.data,
-            **fields,
-        }
-        chat[message["message_id"]] = message
-        self.last_update_id = self.bot.push("message", message)
-        return self.last_update_id
-
-    def send(self, text: str) -> int:
-        """Type ``text``; a leading /word becomes a bot_command entity as in Telegram."""
-        fields: dict[str, Any] = {"text": text}
-        command = re.match(r"/[A-Za-z0-9_]+(@\w+)?", text)
-        if command:
-            fields["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": _utf16_len(command.group(0))}
-            ]
-        return self._message(**fields)
-
-    def send_media(self, kind: str) -> int:
-        """Send a photo, voice, sticker, document or location instead of text."""
-        file = {"file_id": f"{kind}-file", "file_unique_id": f"{kind}-u"}
-        payloads = {
-            "photo": [{**file, "width": 90, "height": 90, "file_size": 900}],
-            "voice": {**file, "duration": 2},
-            "sticker": {
-                **file,
-                "type": "regular",
-                "width": 512,
-                "height": 512,
-                "is_animated": False,
-                "is_video": False,
-            },
-            "document": {**file, "file_name": "notes.pdf"},
-            "location": {"latitude": 52.37, "longitude": 4.89},
-        }
-        return self._message(**{kind: payloads[kind]})
-
-    def join_group(self) -> int:
-        """Add the bot to this (group) chat, as the service message Telegram sends."""
-        return self._message(new_chat_members=[self.bot.me])
-
-    def messages(self) -> list[dict[str, Any]]:
-        """The bot's messages in this chat, in their current (edited) state."""
-        chat = self.bot.chats.get(self.chat_id, {})
-        return [m for _, m in sorted(chat.items()) if m["from"]["id"] == self.bot.me["id"]]
-
-    def texts(self) -> list[str]:
-        return [m.get("text") or m.get("caption", "") for m in self.messages()]
-
-    def buttons(self, message: dict[str, Any] | None = None) -> list[str]:
-        """Button labels of ``message`` (default: the bot's last message with buttons)."""
-        message = message or self._last_with_buttons()
-        rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
-        return [button["text"] for row in rows for button in row]
-
-    def _last_with_buttons(self) -> dict[str, Any] | None:
-        with_buttons = [m for m in self.messages() if m.get("reply_markup")]
-        return with_buttons[-1] if with_buttons else None
-
-    def click(
-        self, label: str, message: dict[str, Any] | None = None, data: str | None = None
-    ) -> int:
-        """Press the button ``label`` on ``message`` (default: the last one with buttons)."""
-        message = message or self._last_with_buttons()
-        rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
-        found = [b for row in rows for b in row if b["text"] == label]
-        if message is None or not found:
-            raise AssertionError(f"no button {label!r}; buttons: {self.buttons(message)}")
-        query_id = str(next(self.bot._query_ids))
-        self.bot.open_queries.add(query_id)
-        self.last_update_id = self.bot.push(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": self.data,
-                "chat_instance": f"ci{self.chat_id}",
-                "message": dict(message),
-                "data": data or found[0]["callback_data"],
-            },
-        )
-        return self.last_update_id
-
-
 class FakeBotApi:
     """The HTTP side: ``POST /bot<token>/<method>`` answered by that token's FakeBot."""
 
@@ -555,7 +308,7 @@ class FakeBotApi:
 
     async def stop(self) -> None:
         for bot in self.bots.values():
-            bot.updates.clear()
+            bot.closed = True
             await bot._notify()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -569,6 +322,7 @@ class FakeBotApi:
         params, files = await _read_params(request)
         call = ApiCall(request.match_info["method"], params, files)
         bot.calls.append(call)
+        await bot._notify()  # a long-polling getUpdates must already count as "fetched"
         try:
             result = await bot.dispatch(call)
         except ApiError as error:

@@ -1,0 +1,154 @@
+"""Settings of the Telegram bot: read once from the environment, checked, never leaked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.cli_run import NO_TOKEN
+from bot.config import (
+    DEFAULT_API_URL,
+    ENVIRONMENT_VARIABLES,
+    BotConfig,
+    ConfigError,
+    load_config,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:ABC-def_ghi"
+
+
+def test_defaults_without_any_setting() -> None:
+    config = load_config({})
+    assert config.token is None
+    assert config.api_url == DEFAULT_API_URL
+    assert config.file_url == "https://api.telegram.org/file/bot"
+    assert config.db_path == Path("imvo-coach.db")
+    assert (config.default_language, config.log_level) == ("nl", "INFO")
+    assert config.webhook_url is None
+    assert config.heartbeat_file is None
+
+
+def test_every_setting_is_read() -> None:
+    config = load_config(
+        {
+            "TELEGRAM_BOT_TOKEN": f"  {TOKEN}\n",
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/bot",
+            "IMVO_COACH_DB": "/data/x.db",
+            "DEFAULT_LANGUAGE": "EN",
+            "LOG_LEVEL": "debug",
+            "WEBHOOK_URL": "https://bot.example.org/telegram/hook",
+            "WEBHOOK_SECRET": "s3cret_-",
+            "PORT": "8080",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "HEARTBEAT_FILE": "/tmp/hb",
+            "POLL_TIMEOUT": "0",
+            "LOG_SALT": "pepper",
+        }
+    )
+    assert config.token == TOKEN
+    assert config.file_url == "http://127.0.0.1:8081/file/bot"
+    assert config.db_path == Path("/data/x.db")
+    assert (config.default_language, config.log_level) == ("en", "DEBUG")
+    assert config.webhook_path == "telegram/hook"
+    assert (config.webhook_port, config.webhook_listen) == (8080, "127.0.0.1")
+    assert config.heartbeat_file == Path("/tmp/hb")
+    assert (config.poll_timeout, config.log_salt) == (0, "pepper")
+
+
+def test_token_from_a_secret_file(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_text(TOKEN + "\n", encoding="utf-8")
+    assert load_config({"TELEGRAM_BOT_TOKEN_FILE": str(secret)}).token == TOKEN
+    # The variable wins over the file.
+    env = {"TELEGRAM_BOT_TOKEN": "9:x", "TELEGRAM_BOT_TOKEN_FILE": str(secret)}
+    assert load_config(env).token == "9:x"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"TELEGRAM_BOT_TOKEN_FILE": "/nonexistent/token"},
+            "TELEGRAM_BOT_TOKEN_FILE: cannot read",
+        ),
+        ({"TELEGRAM_BOT_TOKEN": "not a token"}, "TELEGRAM_BOT_TOKEN: does not look like"),
+        ({"TELEGRAM_API_URL": "api.telegram.org"}, "TELEGRAM_API_URL: expected an http(s) URL"),
+        ({"DEFAULT_LANGUAGE": "de"}, "DEFAULT_LANGUAGE: expected one of nl, en"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL: expected DEBUG"),
+        ({"PORT": "eighty"}, "PORT: expected a whole number"),
+        ({"PORT": "70000"}, "PORT: expected a number from 1 to 65535"),
+        ({"WEBHOOK_URL": "https://x.org/h"}, "WEBHOOK_SECRET: required when WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET: use 1-256 characters"),
+    ],
+    ids=[
+        "unreadable-file",
+        "bad-token",
+        "bad-url",
+        "language",
+        "level",
+        "port",
+        "range",
+        "webhook-without-secret",
+        "bad-secret",
+    ],
+)
+def test_bad_settings_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(env)
+
+
+def test_empty_token_file_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "token"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is empty"):
+        load_config({"TELEGRAM_BOT_TOKEN_FILE": str(empty)})
+
+
+def test_bad_token_is_not_echoed() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({"TELEGRAM_BOT_TOKEN": "123:almost right!"})
+    assert "almost" not in str(caught.value)
+
+
+def test_repr_hides_token_and_secret() -> None:
+    config = BotConfig(token=TOKEN, webhook_secret="hush-hush")
+    for text in (repr(config), str(config), f"{config}"):
+        assert TOKEN not in text
+        assert "hush-hush" not in text
+        assert "token=<set>" in text
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert documented == set(ENVIRONMENT_VARIABLES)
+    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'_(?:clean|read_int|read_url)\(env, "([A-Z_]+)"', source))
+    read |= set(re.findall(r'_clean\(environ, "([A-Z_]+)"', source))
+    assert read == set(ENVIRONMENT_VARIABLES)
+
+
+def test_run_without_token_explains_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ENVIRONMENT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["run"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == NO_TOKEN + "\n"
+    assert "TELEGRAM_BOT_TOKEN" in NO_TOKEN
+    assert "imvo-coach chat" in NO_TOKEN
+
+
+def test_run_with_bad_setting_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "fr")
+    assert main(["run"]) == 2
+    assert capsys.readouterr().err.startswith("Error: DEFAULT_LANGUAGE:")
