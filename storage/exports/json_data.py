@@ -9,7 +9,7 @@ a ``version``; ``summary.schema.json`` beside this file describes them (JSON Sch
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,7 @@ def summary_data(summary: Summary) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     for field in fields(summary):
         if field.name != "labels":
-            value = getattr(summary, field.name)
-            data[field.name] = value if isinstance(value, str) else _plain(value)
+            data[field.name] = _plain(getattr(summary, field.name))
     return data
 
 
@@ -42,8 +41,9 @@ def render_json(summary: Summary) -> bytes:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
+    """Dataclasses as dicts and tuples as lists, all the way down."""
+    if is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return asdict(value)
     return value
