@@ -15,6 +15,7 @@ from collections.abc import Sequence
 SUBCOMMAND_MODULES = (
     "bot.cli_kb",
     "bot.cli_run",
+    "bot.cli_export",
 )
 
 
