@@ -1,0 +1,35 @@
+"""Storage: the SQLite database of users, assessments, answers and dialogue positions.
+
+    from storage import Store
+    store = Store(resolve_db_path(args.db))   # created 0600, WAL, migrated
+
+Exports (``storage.exports``) live beside it.
+"""
+
+from storage.database import DB_PATH_VARIABLE, DEFAULT_DB_PATH, resolve_db_path
+from storage.errors import NotFoundError, SchemaTooNewError, StorageError
+from storage.records import (
+    AnswerRecord,
+    AssessmentRecord,
+    AssessmentStatus,
+    Position,
+    SignalRecord,
+    UserRecord,
+)
+from storage.store import Store
+
+__all__ = [
+    "DB_PATH_VARIABLE",
+    "DEFAULT_DB_PATH",
+    "AnswerRecord",
+    "AssessmentRecord",
+    "AssessmentStatus",
+    "NotFoundError",
+    "Position",
+    "SchemaTooNewError",
+    "SignalRecord",
+    "StorageError",
+    "Store",
+    "UserRecord",
+    "resolve_db_path",
+]

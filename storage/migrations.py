@@ -1,0 +1,95 @@
+"""Schema migrations: numbered functions, applied in order, recorded in the database.
+
+The schema version lives in SQLite's ``PRAGMA user_version`` and every applied migration
+gets a row in ``migrations``. A release only adds migrations at the end of ``MIGRATIONS``;
+it never edits one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage.records import AssessmentStatus
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step from schema ``version - 1`` to ``version``."""
+
+    version: int
+    name: str
+    apply: Callable[[Database], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(version: int, name: str) -> Callable[[Callable[[Database], None]], Callable]:
+    """Register ``function`` as the migration to ``version`` (versions must be consecutive)."""
+
+    def register(function: Callable[[Database], None]) -> Callable[[Database], None]:
+        expected = len(MIGRATIONS) + 1
+        if version != expected:
+            raise ValueError(f"migration {name!r} has version {version}, expected {expected}")
+        MIGRATIONS.append(Migration(version, name, function))
+        return function
+
+    return register
+
+
+@migration(1, "users, assessments, answers, positions")
+def _initial_schema(db: Database) -> None:
+    db["users"].create({"id": str, "language": str, "created": str}, pk="id", not_null={"id"})
+    db["assessments"].create(
+        {
+            "id": int,
+            "user": str,
+            "checklist": str,
+            "name": str,
+            "country": str,
+            "sector": str,
+            "created": str,
+            "updated": str,
+            "status": str,
+            "position": int,
+        },
+        pk="id",
+        not_null={"user", "checklist", "created", "updated", "status", "position"},
+        defaults={
+            "name": "",
+            "country": "",
+            "sector": "",
+            "status": AssessmentStatus.ACTIVE,
+            "position": 0,
+        },
+        foreign_keys=[("user", "users", "id")],
+    )
+    db["assessments"].create_index(["user"])
+    db["answers"].create(
+        {
+            "id": int,
+            "assessment": int,
+            "question": str,
+            "text": str,
+            "stance": str,
+            "signals": str,  # JSON list of {"signal", "evidence", "implied"}
+            "confidence": float,
+            "answered": str,
+        },
+        pk="id",
+        not_null={"assessment", "question", "text", "signals", "answered"},
+        foreign_keys=[("assessment", "assessments", "id")],
+    )
+    db["answers"].create_index(["assessment", "question"])
+    db["positions"].create(
+        {"user": str, "state": str, "data": str, "updated": str},
+        pk="user",
+        not_null={"state", "data", "updated"},
+        foreign_keys=[("user", "users", "id")],
+    )
+
+
+LATEST_VERSION = len(MIGRATIONS)
