@@ -14,6 +14,7 @@ Rules, in one place:
 * *Prepare the visit* asks, per question: every follow-up of a question that raised a
   finding (most serious first), the first two of an answer that was "don't know" or not
   understood, and the first one of an open question.
+* Sources are the findings' references, then the checklist's, one entry per source.
 * Answers to questions the checklist does not have (it changed, or a bug elsewhere) are
   kept after the checklist's questions, with their findings, never dropped.
 """
@@ -23,7 +24,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from conversations.summary_model import (
     ReportLabels,
@@ -169,15 +171,33 @@ def report_labels(knowledge: KnowledgeBase, language: str) -> ReportLabels:
 
 
 def iso_date(value: str | None) -> str:
-    """The ``YYYY-MM-DD`` part of an ISO date or date-time; other text is kept as given."""
+    """The ``YYYY-MM-DD`` of an ISO date or date-time; other text is kept as given.
+
+    A date-time with a time zone (the store writes UTC) is read as Dutch time first, so
+    an answer given at 00:30 in Amsterdam is dated that day, not the day before.
+    """
     text = (value or "").strip()
     try:
-        return datetime.fromisoformat(text).date().isoformat()
+        moment = datetime.fromisoformat(text)
     except ValueError:
         try:
             return date.fromisoformat(text[:10]).isoformat()
         except ValueError:
             return text
+    if moment.tzinfo is not None and REPORT_TIME_ZONE is not None:
+        moment = moment.astimezone(REPORT_TIME_ZONE)
+    return moment.date().isoformat()
+
+
+def _report_time_zone() -> tzinfo | None:
+    """Amsterdam time, or None where the system has no time-zone data (dates stay UTC)."""
+    try:
+        return ZoneInfo("Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+REPORT_TIME_ZONE = _report_time_zone()
 
 
 def _latest_answers(answers: Iterable[AnswerInfo]) -> dict[str, AnswerInfo]:
@@ -327,16 +347,19 @@ def _visit_questions(
 def _sources(
     checklist: Checklist, findings: Sequence[SummaryFinding]
 ) -> tuple[SummaryReference, ...]:
-    """Every reference in the report, once: the findings' norms, then the questions'."""
-    seen: dict[tuple[str, str], SummaryReference] = {}
-    for finding in findings:
-        for reference in finding.references:
-            seen.setdefault((reference.label, reference.source), reference)
-    for question in checklist.questions:
-        for raw in question.references:
-            reference = _reference(raw)
-            seen.setdefault((reference.label, reference.source), reference)
-    return tuple(seen.values())
+    """Every reference in the report once per source: the findings' norms, then the questions'.
+
+    References to one source under different labels ("ILO C98, art. 1", "ILO C98, art. 4")
+    become one entry whose label lists them all.
+    """
+    labels: dict[str, list[str]] = {}
+    references = [r for f in findings for r in f.references]
+    references += [_reference(r) for q in checklist.questions for r in q.references]
+    for reference in references:
+        _add_once(labels.setdefault(reference.source, []), reference.label)
+    return tuple(
+        SummaryReference(label="; ".join(names), source=source) for source, names in labels.items()
+    )
 
 
 def _reference(reference: Reference) -> SummaryReference:

@@ -156,6 +156,7 @@ class ReportLabels:
     chat_icon_medium: str
     chat_icon_low: str
     chat_export_hint: str
+    chat_more_visit: str  # {count}
     chat_part: str  # {part} {parts}
     csv_delimiter: str  # the list separator Excel expects in this language
 

@@ -114,6 +114,17 @@ def test_chat_summary_fits_one_phone_message_with_counts_findings_and_disclaimer
     assert "Volgens de ondernemingsraad" not in text  # answers are in the files only
 
 
+def test_chat_summary_asks_one_visit_question_for_the_first_eight_concerns() -> None:
+    summary = SUMMARIES["nl"]
+    text = render_chat_parts(summary)[0]
+    asked = [line for line in text.splitlines() if line.startswith("• Kunt u laten zien")]
+    assert len(asked) == 8
+    assert asked[0] == "• Kunt u laten zien hoe dit geregeld is (vraag 1)?"
+    concerns = {v.question_id for v in summary.visit_questions if v.reason != "open"}
+    assert f"+ nog {len(concerns) - 8} vragen voor het bezoek in het rapport" in text
+    assert "Wie is verantwoordelijk" not in text  # second follow-ups are in the files
+
+
 def test_chat_summary_in_english_has_no_dutch_labels() -> None:
     text = render_chat_parts(SUMMARIES["en"])[0]
     assert text.startswith("📋 Summary: ")

@@ -16,6 +16,7 @@ from conversations.summary import (
     report_labels,
 )
 from conversations.summary_model import ReportLabels, Summary
+from knowledge.schema import Reference
 from tests.test_summary_fixture import (
     LONG_ANSWER,
     REPORT_YAML,
@@ -158,6 +159,21 @@ def test_sources_are_deduplicated(nl: Summary) -> None:
     ]
 
 
+def test_references_to_one_source_become_one_entry_listing_every_label() -> None:
+    no_union = KNOWLEDGE.signals["no_union"]
+    article_11 = Reference(label="ILO C87, art. 11", source="https://normlex.ilo.org/c087")
+    signals = {
+        **KNOWLEDGE.signals,
+        "no_union": no_union.model_copy(update={"references": (article_11, *no_union.references)}),
+    }
+    knowledge = replace(KNOWLEDGE, signals=signals)
+    summary = build_summary(knowledge, fixture_assessment(), fixture_answers(), "nl")
+    assert [(s.label, s.source) for s in summary.sources] == [
+        ("ILO C87, art. 2; ILO C87, art. 11", "https://normlex.ilo.org/c087"),
+        ("UNGP 22", "https://www.ohchr.org/ungp"),
+    ]
+
+
 def test_disclaimer_says_what_it_is_not_and_where_to_get_help(nl: Summary) -> None:
     text = nl.disclaimer
     for phrase in (
@@ -230,6 +246,7 @@ def test_missing_report_texts_are_named() -> None:
     ("value", "expected"),
     [
         ("2025-11-25T16:40:00+01:00", "2025-11-25"),
+        ("2025-11-24T23:30:00+00:00", "2025-11-25"),  # UTC from the store, 00:30 in Amsterdam
         ("2025-11-25 16:40:00", "2025-11-25"),
         ("2025-11-25", "2025-11-25"),
         ("", ""),
@@ -251,7 +268,7 @@ def test_report_texts_fill_in_with_the_placeholders_renderers_pass(language: str
     values = {
         "name": "X", "page": 1, "pages": 2, "day": 1, "month": "mei", "year": 2025,
         "answered": 1, "total": 2, "open": 1, "high": 0, "medium": 0, "low": 0, "part": 1,
-        "parts": 2,
+        "parts": 2, "count": 3,
     }  # fmt: skip
     labels = report_labels(KNOWLEDGE, language)
     for key, text in vars(labels).items():

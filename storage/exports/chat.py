@@ -2,11 +2,14 @@
 
 The engine sends each string of ``render_chat_parts(summary)`` as its own ``Reply``.
 Every answer is left out on purpose (the files have them); the chat shows the counts,
-each finding with its first piece of advice, the questions for the visit about risks and
-unclear answers, the numbers of the open questions, and the disclaimer.
+each finding with its first piece of advice, the first visit question for up to
+``CHAT_VISIT_QUESTIONS`` risky or unclear answers, the numbers of the open questions,
+and the disclaimer.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from conversations.summary_model import Summary
 from storage.exports.common import (
@@ -20,6 +23,7 @@ from storage.exports.common import (
 )
 
 CHAT_PART_LIMIT = 4000  # Telegram allows 4096 characters per message; keep a margin
+CHAT_VISIT_QUESTIONS = 8  # the files list them all
 _PART_LABEL_ROOM = 40  # room kept in each part for "(deel 2 van 3)"
 
 
@@ -61,9 +65,7 @@ def _blocks(summary: Summary) -> list[str]:
         "\n".join((labels.counts_heading, *(f"• {line}" for line in counts_lines(summary)))),
     ]
     blocks.append(_findings_block(summary))
-    for heading, questions in visit_groups(summary):
-        if questions[0].reason != "open":
-            blocks.append("\n".join((heading, *(f"• {one_line(q.text)}" for q in questions))))
+    blocks.extend(_visit_blocks(summary))
     if summary.open_questions:
         numbers = question_numbers(summary, (a.question_id for a in summary.open_questions))
         blocks.append(f"{labels.open_heading}: {numbers}")
@@ -85,6 +87,24 @@ def _findings_block(summary: Summary) -> str:
         if finding.advice:
             lines.append(f"   → {one_line(finding.advice[0])}")
     return "\n".join(lines)
+
+
+def _visit_blocks(summary: Summary) -> list[str]:
+    """The first visit question of each risky or unclear answer, at most a handful."""
+    firsts, seen = [], set()
+    for question in summary.visit_questions:
+        if question.reason != "open" and question.question_id not in seen:
+            seen.add(question.question_id)
+            firsts.append(question)
+    shown, left_out = firsts[:CHAT_VISIT_QUESTIONS], len(firsts) - CHAT_VISIT_QUESTIONS
+    blocks = []
+    for heading, questions in visit_groups(replace(summary, visit_questions=tuple(shown))):
+        blocks.append("\n".join((heading, *(f"• {one_line(q.text)}" for q in questions))))
+    if left_out > 0:
+        blocks[-1] += "\n" + summary.labels.chat_more_visit.format(count=left_out)
+    if blocks:
+        blocks[0] = f"{summary.labels.visit_heading}\n\n{blocks[0]}"
+    return blocks
 
 
 def _pack(blocks: list[str], limit: int) -> list[str]:
