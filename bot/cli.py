@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = (
     "bot.cli_kb",
     "bot.cli_run",
     "bot.cli_export",
+    "bot.cli_chat",
 )
 
 

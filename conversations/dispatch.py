@@ -1,0 +1,386 @@
+"""Routing one event to its step: the prompt and text step of every state, the command
+handlers and the button handlers, each in one table.
+
+Every handler takes the ``Turn`` and returns the user's next state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from conversations import manage, menu, questions, setup
+from conversations.choices import Press
+from conversations.commands import BUTTON_COMMANDS, INTENT_COMMANDS, command_name
+from conversations.states import State
+from conversations.summaries import offer_export, send_export, show_summary
+from conversations.turn import Turn
+from knowledge.understanding.types import Intent
+from storage import AssessmentRecord
+from storage.exports import Format
+
+Step = Callable[[Turn, str], State]
+Prompt = Callable[[Turn], State]
+QUESTION_STATES = (State.QUESTION, State.CONFIRM)
+MAX_COMMAND_SHOWN = 30
+
+
+def _prompt_target(turn: Turn, prompt: Callable[[Turn, AssessmentRecord], State]) -> State:
+    target = turn.data.get("target")
+    found = turn.store.find_assessment(turn.user_id, target) if isinstance(target, int) else None
+    if found is None:
+        turn.data.pop("target", None)
+        return questions.continue_work(turn)
+    return prompt(turn, found)
+
+
+def _prompt_finished(turn: Turn) -> State:
+    assessment = turn.current_assessment()
+    return questions.show_finished(turn, assessment) if assessment else menu.show_menu(turn)
+
+
+# What each state shows when it is (re-)entered: the question it is waiting for.
+PROMPTS: dict[State, Prompt] = {
+    State.START: menu.welcome,
+    State.MENU: menu.show_menu,
+    State.CHOOSE_CHECKLIST: setup.ask_checklist,
+    State.ASK_NAME: lambda turn: setup.ask_context(turn, "name"),
+    State.ASK_COUNTRY: lambda turn: setup.ask_context(turn, "country"),
+    State.ASK_SECTOR: lambda turn: setup.ask_context(turn, "sector"),
+    State.QUESTION: questions.ask_question,
+    State.CONFIRM: questions.ask_confirm,
+    State.FINISHED: _prompt_finished,
+    State.RENAME: lambda turn: _prompt_target(turn, manage.ask_rename),
+    State.CONFIRM_DELETE: lambda turn: _prompt_target(turn, manage.ask_delete),
+    State.CONFIRM_FORGET: manage.ask_forget,
+}
+
+
+def reprompt(turn: Turn) -> State:
+    """Shows again what the current state is waiting for."""
+    return PROMPTS[turn.state](turn)
+
+
+def _free_text(turn: Turn, text: str) -> State:
+    """Answers a knowledge question typed outside a checklist, or says what is possible."""
+    if menu.answer_knowledge_question(turn, text):
+        return reprompt(turn)
+    turn.say("unknown_topic" if menu.looks_like_question(text) else "not_understood_menu")
+    return reprompt(turn)
+
+
+def _use_buttons(turn: Turn, text: str) -> State:
+    """Destructive steps need a button press; typed text only repeats the question."""
+    turn.say("use_buttons")
+    return reprompt(turn)
+
+
+# What typed text means in each state (after commands and navigation words).
+STEPS: dict[State, Step] = {
+    State.START: lambda turn, text: menu.welcome(turn),
+    State.MENU: _free_text,
+    State.CHOOSE_CHECKLIST: setup.choose_checklist_by_text,
+    State.ASK_NAME: lambda turn, text: setup.context_by_text(turn, "name", text),
+    State.ASK_COUNTRY: lambda turn, text: setup.context_by_text(turn, "country", text),
+    State.ASK_SECTOR: lambda turn, text: setup.context_by_text(turn, "sector", text),
+    State.QUESTION: questions.answer_by_text,
+    State.CONFIRM: questions.confirm_by_text,
+    State.FINISHED: _free_text,
+    State.RENAME: manage.rename_by_text,
+    State.CONFIRM_DELETE: _use_buttons,
+    State.CONFIRM_FORGET: _use_buttons,
+}
+
+# Navigation words understood in each state; elsewhere typed text is taken literally.
+CONTEXT_INTENTS = frozenset({Intent.SKIP, Intent.BACK, Intent.STOP, Intent.HELP})
+INTENTS: dict[State, frozenset[Intent]] = {
+    State.MENU: frozenset(Intent),
+    State.CHOOSE_CHECKLIST: frozenset(Intent),
+    State.ASK_NAME: CONTEXT_INTENTS,
+    State.ASK_COUNTRY: CONTEXT_INTENTS,
+    State.ASK_SECTOR: CONTEXT_INTENTS,
+    State.QUESTION: frozenset(Intent),
+    State.CONFIRM: frozenset(Intent),
+    State.FINISHED: frozenset(Intent),
+    State.RENAME: frozenset({Intent.STOP}),
+    State.CONFIRM_DELETE: frozenset({Intent.STOP}),
+    State.CONFIRM_FORGET: frozenset({Intent.STOP}),
+}
+
+
+def on_text(turn: Turn, text: str) -> State:
+    """Routes typed text: a /command, a navigation word, or the state's own step."""
+    if text.startswith("/") and len(text) > 1:
+        word, _, argument = text.partition(" ")
+        return on_command(turn, word, argument.strip())
+    if turn.state is State.START:
+        return menu.welcome(turn)
+    allowed = INTENTS.get(turn.state, frozenset())
+    if allowed:
+        intent = turn.understanding.detect_intent(text)
+        if intent is not None and intent in allowed:
+            if intent is Intent.STOP and turn.state in (
+                State.RENAME,
+                State.CONFIRM_DELETE,
+                State.CONFIRM_FORGET,
+            ):
+                return manage.keep(turn)
+            return on_command(turn, INTENT_COMMANDS[intent], "")
+    return STEPS[turn.state](turn, text)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def _target_assessment(turn: Turn) -> AssessmentRecord | None:
+    """The current assessment, else the most recently changed one."""
+    current = turn.current_assessment()
+    if current is not None:
+        return current
+    assessments = turn.store.list_assessments(turn.user_id)
+    return assessments[0] if assessments else None
+
+
+def _numbered(turn: Turn, argument: str) -> AssessmentRecord | None:
+    """The assessment with list number ``argument`` (as /list shows them)."""
+    if not (argument.isascii() and argument.isdigit()):
+        return None
+    assessments = turn.store.list_assessments(turn.user_id)
+    number = int(argument)
+    return assessments[number - 1] if 1 <= number <= len(assessments) else None
+
+
+def _cmd_start(turn: Turn, argument: str) -> State:
+    if turn.state is State.START:
+        return menu.welcome(turn)
+    turn.say("welcome_back")
+    return reprompt(turn)
+
+
+def _cmd_help(turn: Turn, argument: str) -> State:
+    menu.show_help(turn)
+    return reprompt(turn)
+
+
+def _cmd_list(turn: Turn, argument: str) -> State:
+    manage.list_assessments(turn)
+    return turn.state
+
+
+def _cmd_resume(turn: Turn, argument: str) -> State:
+    if argument:
+        chosen = _numbered(turn, argument)
+        if chosen is None:
+            turn.say("not_found")
+            manage.list_assessments(turn)
+            return turn.state
+        return manage.resume(turn, chosen)
+    return manage.resume_latest(turn)
+
+
+def _with_assessment(action: Callable[[Turn, AssessmentRecord], object]) -> Callable:
+    """A command that works on the current (or latest) assessment."""
+
+    def command(turn: Turn, argument: str) -> State:
+        assessment = _target_assessment(turn)
+        if assessment is None:
+            turn.say("no_assessments")
+            return reprompt(turn)
+        result = action(turn, assessment)
+        if isinstance(result, State):
+            return result
+        return reprompt(turn) if turn.state in QUESTION_STATES else turn.state
+
+    return command
+
+
+def _cmd_language(turn: Turn, argument: str) -> State:
+    if argument and manage.set_language(turn, argument):
+        return reprompt(turn)
+    manage.offer_languages(turn)
+    return turn.state
+
+
+def _cmd_skip(turn: Turn, argument: str) -> State:
+    if turn.state in QUESTION_STATES:
+        return questions.skip_question(turn)
+    field = _context_field(turn)
+    if field:
+        return setup.next_context(turn, field, "")
+    turn.say("nothing_to_skip")
+    return reprompt(turn)
+
+
+def _cmd_back(turn: Turn, argument: str) -> State:
+    field = _context_field(turn)
+    if field:
+        return setup.previous_context(turn, field)
+    if turn.state in (*QUESTION_STATES, State.FINISHED) and turn.current_assessment():
+        return questions.previous_question(turn)
+    turn.say("nothing_to_go_back_to")
+    return reprompt(turn)
+
+
+def _context_field(turn: Turn) -> str | None:
+    return next((f for f, s in setup.CONTEXT_STATES.items() if s is turn.state), None)
+
+
+def _cmd_restart(turn: Turn, argument: str) -> State:
+    if turn.current_assessment() is None:
+        return menu.show_menu(turn)
+    return questions.restart_checklist(turn)
+
+
+def _cmd_edit(turn: Turn, argument: str) -> State:
+    assessment = _target_assessment(turn)
+    if assessment is None:
+        turn.say("no_assessments")
+        return reprompt(turn)
+    if argument.isascii() and argument.isdigit():
+        return questions.edit_question(turn, assessment, int(argument) - 1)
+    questions.show_edit_list(turn, assessment)
+    return turn.state
+
+
+def _cmd_rename(turn: Turn, argument: str) -> State:
+    assessment = _target_assessment(turn)
+    if assessment is None:
+        turn.say("no_assessments")
+        return reprompt(turn)
+    if argument:
+        turn.data["target"] = assessment.id
+        return manage.rename_by_text(turn, argument)
+    return manage.ask_rename(turn, assessment)
+
+
+COMMAND_HANDLERS: dict[str, Callable[[Turn, str], State]] = {
+    "start": _cmd_start,
+    "help": _cmd_help,
+    "new": lambda turn, argument: setup.ask_checklist(turn),
+    "list": _cmd_list,
+    "resume": _cmd_resume,
+    "summary": _with_assessment(show_summary),
+    "export": _with_assessment(offer_export),
+    "language": _cmd_language,
+    "stop": lambda turn, argument: manage.stop(turn),
+    "forget": lambda turn, argument: manage.ask_forget(turn),
+    "skip": _cmd_skip,
+    "back": _cmd_back,
+    "restart": _cmd_restart,
+    "edit": _cmd_edit,
+    "rename": _cmd_rename,
+}
+
+
+def on_command(turn: Turn, word: str, argument: str) -> State:
+    """Runs a command; an unknown one is named and the current question asked again."""
+    name = command_name(word)
+    handler = COMMAND_HANDLERS.get(name)
+    if handler is None:
+        shown = word.strip()[:MAX_COMMAND_SHOWN]
+        turn.say("unknown_command", command=shown if shown.startswith("/") else f"/{shown}")
+        return reprompt(turn)
+    return handler(turn, argument)
+
+
+# -- button presses ---------------------------------------------------------------------
+
+
+def _stale(turn: Turn) -> State:
+    turn.say("stale")
+    return reprompt(turn)
+
+
+def _on_current_question(turn: Turn, press: Press, states: tuple[State, ...]) -> bool:
+    if turn.state not in states:
+        return False
+    assessment = turn.current_assessment()
+    return (
+        assessment is not None
+        and assessment.id == press.number(0)
+        and assessment.position == press.number(1)
+    )
+
+
+QUESTION_PRESSES: dict[str, tuple[tuple[State, ...], Callable[[Turn, Press], State]]] = {
+    "a": (QUESTION_STATES, lambda turn, press: questions.answer_by_button(turn, press.word(2))),
+    "s": (QUESTION_STATES, lambda turn, press: questions.skip_question(turn)),
+    "b": (QUESTION_STATES, lambda turn, press: questions.previous_question(turn)),
+    "w": (QUESTION_STATES, lambda turn, press: questions.explain_question(turn)),
+    "ok": ((State.CONFIRM,), lambda turn, press: questions.confirm_pending(turn)),
+    "ch": ((State.CONFIRM,), lambda turn, press: questions.reject_pending(turn)),
+}
+
+
+def _after_view(turn: Turn) -> State:
+    return reprompt(turn) if turn.state in QUESTION_STATES else turn.state
+
+
+def _on_assessment(turn: Turn, press: Press) -> State:
+    """Presses that name one of the user's assessments (from a list or a menu)."""
+    assessment = turn.store.find_assessment(turn.user_id, press.number(0))
+    if assessment is None:
+        turn.say("not_found")
+        return reprompt(turn)
+    action = press.action
+    if action == "ac":
+        manage.assessment_actions(turn, assessment)
+        return turn.state
+    if action == "res":
+        return manage.resume(turn, assessment)
+    if action == "ren":
+        return manage.ask_rename(turn, assessment)
+    if action == "del":
+        return manage.ask_delete(turn, assessment)
+    if action in ("dy", "dn"):
+        if turn.state is not State.CONFIRM_DELETE or turn.data.get("target") != assessment.id:
+            return _stale(turn)
+        return manage.delete(turn, assessment) if action == "dy" else manage.keep(turn)
+    if action == "sum":
+        show_summary(turn, assessment)
+        return _after_view(turn)
+    if action == "exp":
+        offer_export(turn, assessment)
+        return _after_view(turn)
+    if action == "fmt":
+        if press.word(1) not in {fmt.value for fmt in Format.files()}:
+            return _stale(turn)
+        send_export(turn, assessment, Format(press.word(1)))
+        return _after_view(turn)
+    if action == "ed":
+        questions.show_edit_list(turn, assessment)
+        return turn.state
+    if action == "eq":
+        return questions.edit_question(turn, assessment, press.number(1))
+    return _stale(turn)
+
+
+def on_press(turn: Turn, press: Press | None) -> State:
+    """Runs a button press, or politely refuses one that no longer fits."""
+    if press is None:
+        return _stale(turn)
+    if press.action in QUESTION_PRESSES:
+        states, handler = QUESTION_PRESSES[press.action]
+        return handler(turn, press) if _on_current_question(turn, press, states) else _stale(turn)
+    if press.action == "cl":
+        if turn.state is not State.CHOOSE_CHECKLIST:
+            return _stale(turn)
+        if press.word(0) not in {c.id for c in turn.knowledge.checklists}:
+            return _stale(turn)
+        return setup.start_context(turn, press.word(0))
+    if press.action in ("cx", "cb"):
+        field = press.word(0)
+        if setup.CONTEXT_STATES.get(field) is not turn.state:
+            return _stale(turn)
+        if press.action == "cx":
+            return setup.next_context(turn, field, "")
+        return setup.previous_context(turn, field)
+    if press.action == "lang":
+        return reprompt(turn) if manage.set_language(turn, press.word(0)) else _stale(turn)
+    if press.action == "cmd":
+        name = press.word(0)
+        return on_command(turn, name, "") if name in BUTTON_COMMANDS else _stale(turn)
+    if press.action in ("fy", "fn"):
+        if turn.state is not State.CONFIRM_FORGET:
+            return _stale(turn)
+        return manage.forget(turn) if press.action == "fy" else manage.keep(turn)
+    return _on_assessment(turn, press)

@@ -1,0 +1,76 @@
+"""Summaries and exports of an assessment, built from what the store holds."""
+
+from __future__ import annotations
+
+import logging
+
+from conversations.choices import encode
+from conversations.events import Attachment, Reply
+from conversations.summary import AnswerInfo, AssessmentInfo, build_summary
+from conversations.summary_model import Summary
+from conversations.turn import Turn
+from storage import AssessmentRecord
+from storage.exports import Format, export, export_filename, render_chat_parts
+
+logger = logging.getLogger(__name__)
+
+
+def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
+    """The summary of ``assessment`` in the user's language, from its latest answers."""
+    info = AssessmentInfo(
+        id=assessment.id,
+        name=assessment.name,
+        country=assessment.country,
+        sector=assessment.sector,
+        checklist_id=assessment.checklist,
+        created=assessment.created,
+        updated=assessment.updated,
+        language=turn.language,
+    )
+    answers = [
+        AnswerInfo(
+            question_id=answer.question,
+            text=answer.text,
+            stance=answer.stance,
+            signals=[(hit.signal, hit.evidence) for hit in answer.signals],
+            confidence=answer.confidence,
+            answered_at=answer.answered,
+        )
+        for answer in turn.store.answers_for(turn.user_id, assessment.id).values()
+    ]
+    return build_summary(turn.knowledge, info, answers, turn.language)
+
+
+def show_summary(turn: Turn, assessment: AssessmentRecord) -> None:
+    """Adds the summary as chat messages, each short enough for one message."""
+    for part in render_chat_parts(summary_of(turn, assessment)):
+        turn.say_text(part)
+
+
+def offer_export(turn: Turn, assessment: AssessmentRecord) -> None:
+    """Asks which file format the summary should be sent in."""
+    choices = tuple(
+        turn.choice(f"format.{fmt.value}", encode("fmt", assessment.id, fmt.value))
+        for fmt in Format.files()
+    )
+    turn.say("export_choose", choices=choices, name=turn.display_name(assessment))
+
+
+def send_export(turn: Turn, assessment: AssessmentRecord, fmt: Format) -> None:
+    """Adds the summary as a file in ``fmt``."""
+    summary = summary_of(turn, assessment)
+    try:
+        content = export(summary, fmt)
+    except Exception:  # a renderer failing must not end the conversation
+        logger.exception("Export to %s failed", fmt.value)
+        turn.say("export_failed")
+        return
+    attachment = Attachment(
+        filename=export_filename(summary, fmt), content=content, mime_type=fmt.mime_type
+    )
+    turn.replies.append(
+        Reply(
+            text=turn.text("export_ready", format=turn.text(f"format.{fmt.value}")),
+            attachment=attachment,
+        )
+    )
