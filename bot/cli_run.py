@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from typing import Any
 
@@ -50,13 +51,13 @@ def run_bot(args: argparse.Namespace) -> int:
 def serve(config: BotConfig) -> int:
     """Build engine and bot from ``config``; blocks until SIGINT or SIGTERM."""
     # Imported here so that `imvo-coach --help` stays fast and works without a database.
-    from conversations.engine import Engine
     from telegram.error import InvalidToken, TelegramError
 
     from bot.telegram_app import build_application, run
     from bot.telegram_logging import configure_logging
+    from conversations.engine import Engine
     from knowledge import KnowledgeBaseError, default_knowledge
-    from storage import Store
+    from storage import StorageError, Store
 
     configure_logging(config.log_level, [config.token or "", config.webhook_secret or ""])
     try:
@@ -68,9 +69,8 @@ def serve(config: BotConfig) -> int:
         )
         return EXIT_FAILURE
     try:
-        config.db_path.parent.mkdir(parents=True, exist_ok=True)
         store = Store(config.db_path)
-    except Exception as error:  # any storage failure is the same message to an operator
+    except (StorageError, OSError, sqlite3.Error) as error:
         print(f"Error: cannot open the database {config.db_path}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:

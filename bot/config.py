@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
-DEFAULT_DB_PATH = "imvo-coach.db"
+DEFAULT_DB_PATH = "data/imvo-coach.db"  # the same default as storage/ and the console chat
 DEFAULT_LANGUAGE = "nl"
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_WEBHOOK_PORT = 8443

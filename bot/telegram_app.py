@@ -9,7 +9,7 @@ Handlers, first match wins::
 
     group/channel: command or bot added  -> "private chats only", nothing else
     private: /command (English or Dutch alias) -> Event(COMMAND)
-    private: other /word                  -> Event(TEXT) (the engine explains)
+    private: other /word                  -> Event(TEXT): the engine names it unknown
     private: text                         -> Event(TEXT)
     private: photo, voice, sticker, ...   -> "I can only read text"
     button press                          -> answer, Event(CHOICE), mark the question answered
@@ -40,31 +40,12 @@ from bot.config import BotConfig
 from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
 from bot.telegram_send import ChatSender, is_not_modified, safe
+from conversations.commands import COMMANDS, DUTCH_ALIASES, command_name
 from conversations.events import Event, EventKind, Reply
 from knowledge.loader import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
-# Engine commands, and the Dutch names a user may type for them (Telegram allows a-z0-9_).
-# fmt: off
-ENGINE_COMMANDS = (
-    "start", "help", "new", "list", "resume", "summary", "export", "language", "stop",
-    "forget", "skip", "back", "restart",
-)
-# fmt: on
-DUTCH_ALIASES = {
-    "hulp": "help",
-    "nieuw": "new",
-    "lijst": "list",
-    "hervat": "resume",
-    "samenvatting": "summary",
-    "exporteer": "export",
-    "taal": "language",
-    "vergeet": "forget",
-    "overslaan": "skip",
-    "terug": "back",
-    "opnieuw": "restart",
-}
 # The commands in Telegram's menu, in this order, described by UI text telegram.command.<name>.
 # fmt: off
 MENU_COMMANDS = (
@@ -99,7 +80,7 @@ class TelegramBot:
         new_messages = filters.UpdateType.MESSAGE  # edited messages are ignored on purpose
         private = filters.ChatType.PRIVATE & new_messages
         elsewhere = ~filters.ChatType.PRIVATE & new_messages
-        names = [*ENGINE_COMMANDS, *DUTCH_ALIASES]
+        names = [*COMMANDS, *DUTCH_ALIASES]  # other /words reach the engine as text
         app.add_handlers(
             [
                 MessageHandler(
@@ -146,8 +127,7 @@ class TelegramBot:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        word = message.text.split()[0][1:].split("@")[0].lower()
-        name = DUTCH_ALIASES.get(word, word)
+        name = command_name(message.text.split()[0])
         argument = " ".join(context.args or ())
         logger.info("Command /%s from %s", name, self._tag(update))
         await self._run(update, context, self._event(update, EventKind.COMMAND, name, argument))

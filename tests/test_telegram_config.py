@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.cli_run import NO_TOKEN
@@ -16,9 +17,13 @@ from bot.config import (
     ConfigError,
     load_config,
 )
+from bot.telegram_app import MENU_COMMANDS
+from conversations.commands import COMMANDS, DUTCH_ALIASES
+from storage import DEFAULT_DB_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:ABC-def_ghi"
+ALIASES_NOT_SHOWN = {"lang", "vorige"}  # typed variants; the table shows /taal and /terug
 
 
 def test_defaults_without_any_setting() -> None:
@@ -26,7 +31,7 @@ def test_defaults_without_any_setting() -> None:
     assert config.token is None
     assert config.api_url == DEFAULT_API_URL
     assert config.file_url == "https://api.telegram.org/file/bot"
-    assert config.db_path == Path("imvo-coach.db")
+    assert config.db_path == DEFAULT_DB_PATH  # the same file as the console chat
     assert (config.default_language, config.log_level) == ("nl", "INFO")
     assert config.webhook_url is None
     assert config.heartbeat_file is None
@@ -152,3 +157,22 @@ def test_run_with_bad_setting_exits_2(
     monkeypatch.setenv("DEFAULT_LANGUAGE", "fr")
     assert main(["run"]) == 2
     assert capsys.readouterr().err.startswith("Error: DEFAULT_LANGUAGE:")
+
+
+def test_readme_documents_every_command_and_alias() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Running on Telegram", 1)[1].split("\n## ", 1)[0]
+    for name in (*COMMANDS, *DUTCH_ALIASES):
+        if name not in ALIASES_NOT_SHOWN:
+            assert f"`/{name}`" in section, name
+    for word in ("docker compose up", "imvo-coach run", "TELEGRAM_BOT_TOKEN", "WEBHOOK_URL"):
+        assert word in section
+
+
+def test_menu_commands_are_engine_commands_with_texts() -> None:
+    texts = yaml.safe_load((ROOT / "knowledge/data/ui/bot.yaml").read_text(encoding="utf-8"))
+    for name in MENU_COMMANDS:
+        assert name in COMMANDS
+        description = texts[f"telegram.command.{name}"]
+        assert 1 <= len(description["nl"]) <= 256
+        assert 1 <= len(description["en"]) <= 256

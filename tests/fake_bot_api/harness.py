@@ -55,3 +55,9 @@ class RunningBot:
         before = len(user.messages())
         await self.settle(user.click(label))
         return user.texts()[before:]
+
+    async def tap(self, user: FakeUser, prefix: str) -> list[str]:
+        """``user`` taps the button whose data starts with ``prefix``; returns new texts."""
+        before = len(user.messages())
+        await self.settle(user.tap(prefix))
+        return user.texts()[before:]

@@ -106,6 +106,21 @@ class FakeUser:
         with_buttons = [m for m in self.messages() if m.get("reply_markup")]
         return with_buttons[-1] if with_buttons else None
 
+    def button_data(self, message: dict[str, Any] | None = None) -> list[str]:
+        """Callback data of the buttons of ``message`` (default: the last one with buttons)."""
+        message = message or self._last_with_buttons()
+        rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
+        return [button["callback_data"] for row in rows for button in row]
+
+    def tap(self, prefix: str) -> int:
+        """Press the first button of the last keyboard whose data starts with ``prefix``."""
+        message = self._last_with_buttons()
+        rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
+        for button in (b for row in rows for b in row):
+            if button["callback_data"].startswith(prefix):
+                return self.click(button["text"], message, button["callback_data"])
+        raise AssertionError(f"no button with data {prefix!r}...; buttons: {self.button_data()}")
+
     def click(
         self, label: str, message: dict[str, Any] | None = None, data: str | None = None
     ) -> int:
