@@ -146,16 +146,21 @@ class TelegramBot:
         query = update.callback_query
         assert query is not None
         await safe(query.answer(), "answer button")
-        message = query.message
-        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
-            return
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return  # we never send buttons elsewhere; a forged press gets nothing
         logger.info("Button from %s", self._tag(update))
         replies = self.engine.handle(self._event(update, EventKind.CHOICE, query.data or ""))
-        sender = ChatSender(context.bot, message.chat_id, context.chat_data)
-        question_html = message.text_html if message.text else ""
-        await sender.close_question(
-            message.message_id, question_html, message.text or "", _answered(replies)
-        )
+        sender = ChatSender(context.bot, chat.id, context.chat_data)
+        message = query.message
+        if isinstance(message, Message):  # not too old for Telegram to show it to us
+            if message.text:
+                label = _answered(replies)
+                await sender.close_question(
+                    message.message_id, message.text_html, message.text, label
+                )
+            else:  # a file with buttons: no text to add the answer to
+                await sender.close_question(message.message_id, "", "", None)
         await sender.deliver(replies)
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -357,3 +357,28 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def test_presses_on_forged_or_very_old_messages(api: FakeBotApi, fake: FakeBot) -> None:
+    engine = ScriptedEngine(question)
+    anna = fake.user(1001)
+    group = {"id": -100123, "type": "supergroup", "title": "OR Acme"}
+    async with RunningBot(make_app(api, engine), fake) as bot:
+        await bot.say(anna, "/start")
+        fake.open_queries.update({"q-group", "q-old"})
+        in_group = {"message_id": 1, "date": 1, "chat": group, "text": "x"}
+        press = {"from": anna.data, "chat_instance": "c", "data": "a:q1:yes"}
+        await bot.settle(
+            fake.push("callback_query", {**press, "id": "q-group", "message": in_group})
+        )
+        assert len(engine.events) == 1  # the group press never reaches the engine
+        # Telegram sends date 0 for a message too old to show: still a press, nothing to edit.
+        too_old = {"message_id": 1, "date": 0, "chat": anna.chat}
+        await bot.settle(fake.push("callback_query", {**press, "id": "q-old", "message": too_old}))
+    assert engine.events[-1] == Event("tg:1001", EventKind.CHOICE, "a:q1:yes", "", "nl")
+    assert not fake.calls_of("editMessageText")
+    assert [c.params["callback_query_id"] for c in fake.calls_of("answerCallbackQuery")] == [
+        "q-group",
+        "q-old",
+    ]
+    assert anna.texts()[-2:] == ["Genoteerd.", "Vraag 2 <b>&</b>?"]
