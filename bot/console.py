@@ -98,10 +98,15 @@ class ConsoleChat:
 
     def _layout(self, choices: tuple[Choice, ...], first_number: int) -> str:
         items = [f"[{n}] {c.label}" for n, c in enumerate(choices, start=first_number)]
-        short = all(len(c.label) <= INLINE_LABEL_CHARS for c in choices)
-        if short and len("  ".join(items)) <= LINE_WIDTH:
-            return "  ".join(items)
-        return "\n".join(items)
+        if any(len(c.label) > INLINE_LABEL_CHARS for c in choices):
+            return "\n".join(items)
+        lines = [items[0]]
+        for item in items[1:]:  # short labels side by side, wrapped at the line width
+            if len(lines[-1]) + 2 + len(item) <= LINE_WIDTH:
+                lines[-1] += "  " + item
+            else:
+                lines.append(item)
+        return "\n".join(lines)
 
     def _save(self, attachment: Attachment) -> str:
         """Saves a file the engine sent; returns the line that says where it went."""

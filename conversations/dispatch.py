@@ -60,6 +60,11 @@ def reprompt(turn: Turn) -> State:
     return PROMPTS[turn.state](turn)
 
 
+def _after_view(turn: Turn) -> State:
+    """After a summary or a file: the open question again, so the user can go on."""
+    return reprompt(turn) if turn.state in QUESTION_STATES else turn.state
+
+
 def _free_text(turn: Turn, text: str) -> State:
     """Answers a knowledge question typed outside a checklist, or says what is possible."""
     if menu.answer_knowledge_question(turn, text):
@@ -177,8 +182,11 @@ def _cmd_resume(turn: Turn, argument: str) -> State:
     return manage.resume_latest(turn)
 
 
-def _with_assessment(action: Callable[[Turn, AssessmentRecord], object]) -> Callable:
-    """A command that works on the current (or latest) assessment."""
+def _with_assessment(
+    action: Callable[[Turn, AssessmentRecord], object], *, then_reprompt: bool = True
+) -> Callable:
+    """A command that works on the current (or latest) assessment; afterwards an open
+    question is asked again when ``then_reprompt``."""
 
     def command(turn: Turn, argument: str) -> State:
         assessment = _target_assessment(turn)
@@ -188,7 +196,7 @@ def _with_assessment(action: Callable[[Turn, AssessmentRecord], object]) -> Call
         result = action(turn, assessment)
         if isinstance(result, State):
             return result
-        return reprompt(turn) if turn.state in QUESTION_STATES else turn.state
+        return _after_view(turn) if then_reprompt else turn.state
 
     return command
 
@@ -259,7 +267,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Turn, str], State]] = {
     "list": _cmd_list,
     "resume": _cmd_resume,
     "summary": _with_assessment(show_summary),
-    "export": _with_assessment(offer_export),
+    "export": _with_assessment(offer_export, then_reprompt=False),
     "language": _cmd_language,
     "stop": lambda turn, argument: manage.stop(turn),
     "forget": lambda turn, argument: manage.ask_forget(turn),
@@ -311,10 +319,6 @@ QUESTION_PRESSES: dict[str, tuple[tuple[State, ...], Callable[[Turn, Press], Sta
 }
 
 
-def _after_view(turn: Turn) -> State:
-    return reprompt(turn) if turn.state in QUESTION_STATES else turn.state
-
-
 def _on_assessment(turn: Turn, press: Press) -> State:
     """Presses that name one of the user's assessments (from a list or a menu)."""
     assessment = turn.store.find_assessment(turn.user_id, press.number(0))
@@ -340,7 +344,7 @@ def _on_assessment(turn: Turn, press: Press) -> State:
         return _after_view(turn)
     if action == "exp":
         offer_export(turn, assessment)
-        return _after_view(turn)
+        return turn.state
     if action == "fmt":
         if press.word(1) not in {fmt.value for fmt in Format.files()}:
             return _stale(turn)

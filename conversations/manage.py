@@ -6,6 +6,7 @@ from conversations.choices import encode
 from conversations.menu import show_menu
 from conversations.questions import continue_work, pause, switch_to
 from conversations.states import State
+from conversations.summary import iso_date, report_labels
 from conversations.text_input import MAX_CONTEXT_CHARS, has_words, one_line
 from conversations.turn import Turn
 from knowledge.schema import LANGUAGES
@@ -18,6 +19,7 @@ def list_assessments(turn: Turn) -> None:
     if not assessments:
         turn.say("list_empty", choices=(turn.choice("button.new", encode("cmd", "new")),))
         return
+    labels = report_labels(turn.knowledge, turn.language)
     lines, choices = [], []
     for number, assessment in enumerate(assessments, start=1):
         name = turn.display_name(assessment)
@@ -28,7 +30,7 @@ def list_assessments(turn: Turn) -> None:
                 name=name,
                 progress=_progress(turn, assessment),
                 status=turn.text(f"status.{assessment.status}"),
-                date=assessment.updated[:10],
+                date=labels.date(iso_date(assessment.updated)),
             )
         )
         choices.append(

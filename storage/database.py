@@ -38,9 +38,10 @@ def resolve_db_path(
     return Path(value).expanduser() if value else DEFAULT_DB_PATH
 
 
-def now() -> str:
-    """The current time in UTC as ISO text with seconds, the store's one time format."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def now(*, precise: bool = False) -> str:
+    """The current time in UTC as ISO text; ``precise`` adds microseconds, so that "most
+    recently changed first" holds for assessments changed within the same second."""
+    return datetime.now(UTC).isoformat(timespec="microseconds" if precise else "seconds")
 
 
 def _create_private_file(path: Path) -> None:

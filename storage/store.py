@@ -115,7 +115,7 @@ class Store:
 
     def create_assessment(self, user_id: str, checklist_id: str) -> AssessmentRecord:
         """Start an assessment of ``checklist_id`` for the user, at its first question."""
-        stamp = now()
+        stamp = now(precise=True)
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO assessments (user, checklist, created, updated, status, position)"
@@ -162,7 +162,7 @@ class Store:
             cursor = self.db.execute(
                 f"UPDATE assessments SET {columns}{', ' if columns else ''}updated = ? "
                 "WHERE id = ? AND user = ?",
-                [*changes.values(), now(), assessment_id, user_id],
+                [*changes.values(), now(precise=True), assessment_id, user_id],
             )
             if cursor.rowcount != 1:
                 raise NotFoundError(f"no assessment {assessment_id} for this user")
@@ -205,7 +205,8 @@ class Store:
                 ],
             )
             self.db.execute(
-                "UPDATE assessments SET updated = ? WHERE id = ?", [stamp, assessment_id]
+                "UPDATE assessments SET updated = ? WHERE id = ?",
+                [now(precise=True), assessment_id],
             )
         return replace(answer, answered=stamp, assessment=assessment_id, id=cursor.lastrowid)
 
