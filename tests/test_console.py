@@ -145,3 +145,14 @@ def test_chat_reports_an_unusable_database_in_one_line(tmp_path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: cannot open the database {tmp_path / 'broken.db'}")
     assert "Traceback" not in result.stderr
+
+
+def test_readme_quick_start_opens_the_console_chat() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1]
+    first_command = quick_start.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    assert "\n" not in first_command  # one command line
+    assert first_command.endswith(".venv/bin/imvo-coach chat")
+    section = readme.split("## The console chat", 1)[1].split("\n## ", 1)[0]
+    for option in ("--user", "--db", "--lang", "IMVO_COACH_DB", "./data/imvo-coach.db"):
+        assert option in section
