@@ -67,6 +67,7 @@ def configure_logging(level: str, secrets_to_hide: Iterable[str]) -> None:
 
 
 def quiet_request_logs() -> None:
-    """httpx logs every request URL at INFO, and the URL contains the bot token."""
-    for name in ("httpx", "httpcore"):
+    """httpx logs every request URL at INFO, and the URL contains the bot token;
+    APScheduler logs every job it adds and runs (the heartbeat twice a minute)."""
+    for name in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(name).setLevel(logging.WARNING)

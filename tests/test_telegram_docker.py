@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +95,24 @@ def test_compose_runs_the_image_with_a_volume() -> None:
     assert service["environment"]["IMVO_COACH_DB"].startswith("/data/")
     assert "imvo-data" in compose["volumes"]
     assert service["restart"] == "unless-stopped"
+
+
+def test_the_wheel_in_the_image_gets_the_knowledge_base() -> None:
+    """Hatchling leaves out what .gitignore ignores; knowledge/data must not be among it."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout")
+    shipped = [
+        str(path.relative_to(ROOT))
+        for folder in ("knowledge/data", "storage/exports")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(shipped),
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert ignored == []
