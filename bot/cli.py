@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "bot.cli_run",
     "bot.cli_export",
     "bot.cli_chat",
+    "bot.cli_eval",
 )
 
 

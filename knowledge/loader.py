@@ -37,6 +37,7 @@ from knowledge.schema import (
     Text,
     Topic,
 )
+from knowledge.understanding.lexicon import check_lexicon, load_lexicon
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
@@ -348,6 +349,10 @@ def check_knowledge(
         problems,
     )
     _check_taxonomy(taxonomy, checklist_entries, signals, topics, problems)
+    lexicon = load_lexicon(root, reader)
+    if lexicon is not None:
+        question_ids = [q.id for _, c in checklist_entries for q in c.questions]
+        check_lexicon(lexicon, taxonomy, question_ids, signals, topics, problems)
 
     knowledge = KnowledgeBase(
         directory=root,
@@ -356,6 +361,7 @@ def check_knowledge(
         signals=MappingProxyType(signals),
         topics=MappingProxyType(topics),
         ui=MappingProxyType({key: text for key, (_, text) in ui.items()}),
+        lexicon=lexicon,
     )
     return (None if problems else knowledge), problems
 

@@ -1,0 +1,138 @@
+"""The lexicon compiled once into phrase indexes (everything ``interpret`` needs, precomputed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from knowledge.schema import Stance
+from knowledge.understanding.lexicon import Lexicon, StanceHint, iter_phrases
+from knowledge.understanding.normalise import Normaliser, Speller, fold_word
+from knowledge.understanding.phrases import PhraseIndex, compile_phrase, pattern_words
+
+
+class Kind(IntEnum):
+    """What a matched phrase is; the value also breaks ties between equally long phrases."""
+
+    SIGNAL = 0
+    QUESTION = 1
+    CUE = 2
+    DOUBLE_NEGATIVE = 3
+    WIDE_NEGATOR = 4
+    NEUTRAL = 5
+    HEDGE = 6
+    PARTICLE = 7
+    CONCLUSION = 8
+    SARCASM = 9
+    CONTENT = 10
+    NEGATOR = 11
+    THIRD_PERSON = 12
+    FILLER = 13
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The payload of a phrase in the answer index."""
+
+    kind: Kind
+    stance: Stance | None = None
+    weight: float = 1.0
+    signal: str | None = None
+    speaker_only: bool = False
+    healthy: bool | None = None  # relative content: True good state, False bad state
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """The payload of a concept phrase (used by signal combos) or a mention-only phrase."""
+
+    name: str  # concept name; "" for mention-only phrases
+
+
+@dataclass
+class Compiled:
+    """Phrase indexes and lookup tables built from one lexicon."""
+
+    normaliser: Normaliser
+    answers: PhraseIndex = field(default_factory=PhraseIndex)
+    questions: dict[str, PhraseIndex] = field(default_factory=dict)
+    concepts: PhraseIndex = field(default_factory=PhraseIndex)
+    combos: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    hints: dict[str, StanceHint] = field(default_factory=dict)
+    signal_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope_breaks: frozenset[str] = frozenset()
+
+
+QUESTION_CUE_WEIGHT = 1.5
+SIGNAL_WEIGHT = 2.0
+
+
+def compile_lexicon(lexicon: Lexicon) -> Compiled:
+    """Build the normaliser (with typo vocabulary) and every phrase index."""
+    normaliser = Normaliser(lexicon)
+    compiled = Compiled(normaliser=normaliser)
+    answers = compiled.answers
+    neg = lexicon.negation
+
+    def add(index: PhraseIndex, phrases: Iterable[str], payload: object) -> None:
+        for phrase in phrases:
+            index.add(compile_phrase(phrase, normaliser), payload)
+
+    add(answers, neg.negators, Entry(Kind.NEGATOR))
+    add(answers, neg.wide_negators, Entry(Kind.WIDE_NEGATOR))
+    add(answers, neg.double_negatives, Entry(Kind.DOUBLE_NEGATIVE, Stance.YES))
+    add(answers, neg.neutral, Entry(Kind.NEUTRAL))
+    add(answers, neg.hedges, Entry(Kind.HEDGE))
+    add(answers, neg.sarcasm, Entry(Kind.SARCASM))
+    add(answers, neg.conclusion_markers, Entry(Kind.CONCLUSION))
+    add(answers, neg.fillers, Entry(Kind.FILLER))
+    add(answers, neg.third_person, Entry(Kind.THIRD_PERSON))
+    stances = lexicon.stances
+    for stance, phrases in stances.particles.items():
+        add(answers, phrases, Entry(Kind.PARTICLE, stance))
+    for stance, phrases in stances.content.items():
+        add(answers, phrases, Entry(Kind.CONTENT, stance))
+    add(answers, stances.healthy, Entry(Kind.CONTENT, healthy=True))
+    add(answers, stances.troubled, Entry(Kind.CONTENT, healthy=False))
+    for cue in stances.cues:
+        add(answers, cue.phrases, Entry(Kind.CUE, cue.stance, cue.weight, None, cue.speaker_only))
+    signals = lexicon.signals
+    for name, phrases in signals.concepts.items():
+        add(compiled.concepts, phrases, Concept(name))
+    add(compiled.concepts, signals.mention_only, Concept(""))
+    for rule in signals.signals:
+        add(answers, rule.phrases, Entry(Kind.SIGNAL, signal=rule.signal))
+        if rule.combos:
+            compiled.combos[rule.signal] = (*compiled.combos.get(rule.signal, ()), *rule.combos)
+        if rule.questions:
+            compiled.signal_questions[rule.signal] = rule.questions
+        if rule.stance_hint:
+            compiled.hints[rule.signal] = rule.stance_hint
+    for question_id, words in lexicon.questions.items():
+        index = PhraseIndex()
+        add(index, words.yes, Entry(Kind.QUESTION, Stance.YES, QUESTION_CUE_WEIGHT))
+        add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT))
+        compiled.questions[question_id] = index
+    compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
+    normaliser.speller = _speller(lexicon, normaliser)
+    return compiled
+
+
+def _speller(lexicon: Lexicon, normaliser: Normaliser) -> Speller:
+    """The typo vocabulary: every word any phrase uses, plus the common-word list."""
+    words: set[str] = set(normaliser.synonym_words())
+    prefixes: set[str] = set()
+    suffixes: set[str] = set()
+    for _, phrase in iter_phrases(lexicon):
+        exact, starts, ends = pattern_words(compile_phrase(phrase, normaliser))
+        words |= exact
+        prefixes |= starts
+        suffixes |= ends
+    for entry in lexicon.topics.topics:
+        for example in entry.examples:
+            words.update(normaliser.tokens(example, spell=False).words)
+    common: set[str] = set()
+    for phrase in lexicon.normalisation.common_words:
+        common.update(normaliser.tokens(phrase, spell=False, synonyms=False).words)
+    return Speller(words, prefixes, suffixes, common)

@@ -1,0 +1,318 @@
+"""Turn raw chat text into words the phrase matcher can compare.
+
+Steps, in order (phrases in the YAML files go through the same steps, so a curator may
+write them in any spelling): lowercase and strip accents, emoji to words, split into words
+and punctuation, rewrites (chat spelling, contractions), typo correction against the
+lexicon's vocabulary, folding of abbreviations and synonyms into one term, and finally
+sentences and clauses (punctuation and words such as "maar"/"but" start a new clause).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from knowledge.understanding.lexicon import Lexicon
+
+_TOKEN = re.compile(
+    r"(?P<word>'?[a-z0-9]+(?:'[a-z0-9]+)*'?)|(?P<stop>[.!?;]+|\n|…)|(?P<pause>[,:()\[\]]|\s[-–—]+\s)"
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_INVISIBLE = {"\ufe0f", "\u200d", "\ufe0e"}
+MIN_TYPO_LENGTH = 4  # shorter words are too ambiguous to correct
+MAX_SPELL_CACHE = 50_000
+
+
+@dataclass
+class Tokens:
+    """A normalised text: words with their place in the original and in the sentence."""
+
+    text: str
+    words: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # slices of ``text``
+    clause: list[int] = field(default_factory=list)  # also cut at words such as "maar"
+    segment: list[int] = field(default_factory=list)  # cut at punctuation only
+    sentence: list[int] = field(default_factory=list)
+    question_sentences: set[int] = field(default_factory=set)  # sentences ending in "?"
+    clause_count: int = 0
+    sentence_count: int = 0
+
+    def evidence(self, positions: Iterable[int]) -> str:
+        """The original words covering ``positions`` (for the summary)."""
+        chosen = sorted(positions)
+        if not chosen:
+            return ""
+        return self.text[self.spans[chosen[0]][0] : self.spans[chosen[-1]][1]]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def fold_word(word: str) -> str:
+    """Lowercase and strip accents from a single word or phrase (no emoji handling)."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_APOSTROPHES).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Speller:
+    """Corrects a word to the nearest vocabulary word (typos, missing letters, swaps)."""
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        prefixes: Iterable[str],
+        suffixes: Iterable[str],
+        common: Iterable[str],
+    ) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self.known = self.vocabulary | frozenset(common)
+        self.prefixes = frozenset(prefixes)
+        self.suffixes = frozenset(suffixes)
+        self.prefix_lengths = sorted({len(p) for p in self.prefixes})
+        self.suffix_lengths = sorted({len(s) for s in self.suffixes})
+        self.buckets: dict[tuple[str, int], list[str]] = {}
+        for word in self.vocabulary:
+            if len(word) >= MIN_TYPO_LENGTH - 1 and word.isalpha():
+                self.buckets.setdefault((word[0], len(word)), []).append(word)
+        self.cache: dict[str, str] = {}
+
+    def is_known(self, word: str) -> bool:
+        if word in self.known or not word.isalpha():
+            return True
+        if any(word[:n] in self.prefixes for n in self.prefix_lengths if n <= len(word)):
+            return True
+        return any(word[-n:] in self.suffixes for n in self.suffix_lengths if n <= len(word))
+
+    def correct(self, word: str) -> str:
+        if len(word) < MIN_TYPO_LENGTH or self.is_known(word):
+            return word
+        cached = self.cache.get(word)
+        if cached is not None:
+            return cached
+        best = self._nearest(word)
+        if len(self.cache) > MAX_SPELL_CACHE:
+            self.cache.clear()
+        self.cache[word] = best
+        return best
+
+    def _nearest(self, word: str) -> str:
+        size = len(word)
+        max_distance = 1 if size <= 6 else 2
+        candidates: list[str] = []
+        for length in range(size - max_distance, size + max_distance + 1):
+            candidates.extend(self.buckets.get((word[0], length), ()))
+        if not candidates:
+            return word
+        found = process.extractOne(
+            word, candidates, scorer=OSA.distance, score_cutoff=max_distance
+        )
+        if found is None:
+            return word
+        candidate = found[0]
+        if (
+            size == MIN_TYPO_LENGTH
+            and len(candidate) == size
+            and sorted(candidate) != sorted(word)
+        ):
+            return word  # a 4-letter substitution ("gaan"/"geen") is a different word
+        return candidate
+
+
+class Normaliser:
+    """Cleans text into ``Tokens`` using the lexicon's rewrites, emoji and synonyms."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        norm = lexicon.normalisation
+        self.emoji = {
+            "".join(ch for ch in key if ch not in _INVISIBLE): f" {fold_word(value)} "
+            for key, value in norm.emoji.items()
+        }
+        self.rewrites = {fold_word(k): fold_word(v).split() for k, v in norm.rewrites.items()}
+        self.suffix_rewrites = sorted(
+            ((fold_word(k), fold_word(v)) for k, v in norm.suffix_rewrites.items()),
+            key=lambda item: -len(item[0]),
+        )
+        self.clause_breaks = {fold_word(word) for word in lexicon.negation.clause_breaks}
+        self.fold_cache: dict[str, str] = {}
+        self.speller: Speller | None = None
+        self.synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str | None]]] = {}
+        for entry in lexicon.abbreviations:
+            term = tuple(self._plain_words(entry.term))
+            for form in entry.forms:
+                self._add_synonym(tuple(self._plain_words(form)), term, None)
+            for form in entry.exact_case:
+                self._add_synonym(tuple(self._plain_words(form)), term, form)
+        for options in self.synonyms.values():
+            options.sort(key=lambda item: -len(item[0]))
+
+    def _add_synonym(
+        self, form: tuple[str, ...], term: tuple[str, ...], exact: str | None
+    ) -> None:
+        if form and form != term:
+            self.synonyms.setdefault(form[0], []).append((form, term, exact))
+
+    def _plain_words(self, text: str) -> list[str]:
+        tokens = self.tokens(text, spell=False, synonyms=False)
+        return tokens.words
+
+    def synonym_words(self) -> set[str]:
+        """Every word of every abbreviation form (part of the typo vocabulary)."""
+        words: set[str] = set()
+        for options in self.synonyms.values():
+            for form, term, _ in options:
+                words.update(form)
+                words.update(term)
+        return words
+
+    def fold(self, text: str) -> tuple[str, list[int] | None]:
+        """Lowercase, strip accents, emoji to words; keep a map back to ``text``."""
+        if text.isascii():
+            return text.lower(), None
+        out: list[str] = []
+        index: list[int] = []
+        for position, char in enumerate(text):
+            folded = self.fold_cache.get(char)
+            if folded is None:
+                if char in _INVISIBLE:
+                    folded = ""
+                elif char in self.emoji:
+                    folded = self.emoji[char]
+                else:
+                    folded = fold_word(char)
+                self.fold_cache[char] = folded
+            out.append(folded)
+            index.extend([position] * len(folded))
+        return "".join(out), index
+
+    def tokens(self, text: str, *, spell: bool = True, synonyms: bool = True) -> Tokens:
+        """Normalise ``text`` fully into words, sentences and clauses."""
+        result = Tokens(text=text)
+        folded, index = self.fold(text)
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        breaks: list[str | None] = []  # None for a word, "stop"/"?"/"pause" for punctuation
+        for match in _TOKEN.finditer(folded):
+            start, end = match.span()
+            span = (index[start], index[end - 1] + 1) if index is not None else (start, end)
+            kind = match.lastgroup
+            if kind == "word":
+                for word in self._rewrite(match.group()):
+                    words.append(word)
+                    spans.append(span)
+                    breaks.append(None)
+            elif kind == "stop":
+                words.append("")
+                spans.append(span)
+                breaks.append("?" if "?" in match.group() else "stop")
+            else:
+                words.append("")
+                spans.append(span)
+                breaks.append("pause")
+        if spell and self.speller is not None:
+            speller = self.speller
+            words = [
+                speller.correct(w) if kind is None else w
+                for w, kind in zip(words, breaks, strict=True)
+            ]
+        if synonyms and self.synonyms:
+            words, spans, breaks = self._fold_synonyms(text, words, spans, breaks)
+        self._segment(result, words, spans, breaks)
+        return result
+
+    def _rewrite(self, raw: str) -> list[str]:
+        replaced = self.rewrites.get(raw)
+        if replaced is not None:
+            return replaced
+        word = raw.strip("'")
+        if not word:
+            return []
+        replaced = self.rewrites.get(word)
+        if replaced is not None:
+            return replaced
+        for suffix, replacement in self.suffix_rewrites:
+            if word.endswith(suffix) and len(word) > len(suffix):
+                return (word[: -len(suffix)] + replacement).replace("'", "").split()
+        return [word.replace("'", "")]
+
+    def _fold_synonyms(
+        self,
+        text: str,
+        words: list[str],
+        spans: list[tuple[int, int]],
+        breaks: list[str | None],
+    ) -> tuple[list[str], list[tuple[int, int]], list[str | None]]:
+        out_words: list[str] = []
+        out_spans: list[tuple[int, int]] = []
+        out_breaks: list[str | None] = []
+        position = 0
+        size = len(words)
+        while position < size:
+            options = self.synonyms.get(words[position]) if breaks[position] is None else None
+            matched = False
+            for form, term, exact in options or ():
+                end = position + len(form)
+                if end > size or tuple(words[position:end]) != form:
+                    continue
+                if any(breaks[i] is not None for i in range(position, end)):
+                    continue
+                if exact is not None:
+                    original = " ".join(text[s:e] for s, e in spans[position:end])
+                    if original.strip("'") != exact:
+                        continue
+                span = (spans[position][0], spans[end - 1][1])
+                for word in term:
+                    out_words.append(word)
+                    out_spans.append(span)
+                    out_breaks.append(None)
+                position = end
+                matched = True
+                break
+            if not matched:
+                out_words.append(words[position])
+                out_spans.append(spans[position])
+                out_breaks.append(breaks[position])
+                position += 1
+        return out_words, out_spans, out_breaks
+
+    def _segment(
+        self,
+        result: Tokens,
+        words: list[str],
+        spans: list[tuple[int, int]],
+        breaks: list[str | None],
+    ) -> None:
+        clause = 0
+        segment = 0
+        sentence = 0
+        fresh_clause = True  # no word yet in the current clause
+        fresh_sentence = True
+        for word, span, kind in zip(words, spans, breaks, strict=True):
+            if kind is not None:
+                if kind in ("stop", "?"):
+                    if not fresh_sentence:
+                        if kind == "?":
+                            result.question_sentences.add(sentence)
+                        sentence += 1
+                        clause += 1
+                        segment += 1
+                        fresh_sentence = fresh_clause = True
+                elif not fresh_clause:
+                    clause += 1
+                    segment += 1
+                    fresh_clause = True
+                continue
+            if word in self.clause_breaks and not fresh_clause:
+                clause += 1
+            result.words.append(word)
+            result.spans.append(span)
+            result.clause.append(clause)
+            result.segment.append(segment)
+            result.sentence.append(sentence)
+            fresh_clause = fresh_sentence = False
+        result.clause_count = clause + (0 if fresh_clause else 1)
+        result.sentence_count = sentence + (0 if fresh_sentence else 1)

@@ -1,0 +1,44 @@
+"""The entry point of answer understanding: one object per knowledge base, built once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge.understanding.answers import AnswerReader
+from knowledge.understanding.compiled import compile_lexicon
+from knowledge.understanding.intents import IntentFinder
+from knowledge.understanding.topics import TopicFinder
+from knowledge.understanding.types import Intent, Interpretation, TopicMatch
+
+if TYPE_CHECKING:
+    from knowledge.loader import KnowledgeBase
+
+
+class Understanding:
+    """Interprets answers, finds knowledge topics and navigation intents.
+
+    All phrases are compiled when the object is made, so each call only normalises the
+    text and looks words up in prepared indexes.
+    """
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        lexicon = knowledge.lexicon
+        if lexicon is None:
+            raise ValueError("the knowledge base has no understanding lexicon")
+        self.knowledge = knowledge
+        self.compiled = compile_lexicon(lexicon)
+        self.answers = AnswerReader(self.compiled, knowledge.questions)
+        self.topics = TopicFinder(self.compiled.normaliser, lexicon.topics, knowledge.topics)
+        self.intents = IntentFinder(self.compiled, lexicon.intent_settings)
+
+    def interpret(self, question_id: str, text: str) -> Interpretation:
+        """What ``text`` says in answer to question ``question_id``."""
+        return self.answers.interpret(question_id, text)
+
+    def lookup(self, text: str) -> TopicMatch | None:
+        """The knowledge topic ``text`` asks about, or None when no topic fits."""
+        return self.topics.lookup(text)
+
+    def detect_intent(self, text: str) -> Intent | None:
+        """The navigation ``text`` asks for, or None when it is not navigation."""
+        return self.intents.detect(text)
