@@ -112,6 +112,10 @@ INTENTS: dict[State, frozenset[Intent]] = {
 }
 
 
+# States that take a name: navigation only counts when it is the whole (one-word) message.
+NAME_STATES = frozenset({State.ASK_NAME, State.ASK_COUNTRY, State.ASK_SECTOR, State.RENAME})
+
+
 def on_text(turn: Turn, text: str) -> State:
     """Routes typed text: a /command, a navigation word, or the state's own step."""
     if text.startswith("/") and len(text) > 1:
@@ -120,6 +124,8 @@ def on_text(turn: Turn, text: str) -> State:
     if turn.state is State.START:
         return menu.welcome(turn)
     allowed = INTENTS.get(turn.state, frozenset())
+    if turn.state in NAME_STATES and len(text.split()) > 1:
+        allowed = frozenset()  # "Pauze BV" is a company name, not a request to pause
     if allowed:
         intent = turn.understanding.detect_intent(text)
         if intent is not None and intent in allowed:

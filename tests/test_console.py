@@ -156,3 +156,40 @@ def test_readme_quick_start_opens_the_console_chat() -> None:
     section = readme.split("## The console chat", 1)[1].split("\n## ", 1)[0]
     for option in ("--user", "--db", "--lang", "IMVO_COACH_DB", "./data/imvo-coach.db"):
         assert option in section
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_chat_in_a_terminal_is_interactive(tmp_path) -> None:
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [*CLI, "--user", "tty", "--db", str(tmp_path / "tty.db")],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
+        close_fds=True,
+    )
+    os.close(terminal)
+    os.write(controller, b"1\n/quit\n")
+    shown = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 30)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=30) == 0
+    os.close(controller)
+    text = shown.decode("utf-8", "replace")
+    assert "IMVO-coach in de terminal." in text
+    assert "[1] Nieuwe checklist" in text
+    assert "Welke checklist wil je doen?" in text
+    assert "Tot ziens! Je antwoorden zijn bewaard." in text
