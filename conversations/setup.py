@@ -132,6 +132,9 @@ def create_assessment(turn: Turn, draft: dict) -> State:
     )
     turn.data.pop("draft", None)
     switch_to(turn, assessment)
+    given = [value for value in (assessment.name, assessment.country, assessment.sector) if value]
+    if given:
+        turn.say("context_saved", about=" · ".join(given))
     turn.say(
         "checklist_intro",
         title=checklist.title.get(turn.language),

@@ -49,7 +49,8 @@ def test_union_checklist_with_buttons_text_questions_skip_back_and_edit(chat, kn
     assert "Hallo! Ik ben de IMVO-coach" in alice.text
     start_checklist(alice, "union", name="Zoë's Textiel BV", country="Bangladesh")
     questions = knowledge.checklist("union").questions
-    assert alice.text.startswith("Vakbondsvrijheid bij een vestiging")
+    assert alice.replies[0].text == "Genoteerd: Zoë's Textiel BV · Bangladesh."
+    assert alice.replies[1].text.startswith("Vakbondsvrijheid bij een vestiging")
     assert "Vraag 1 van 13" in alice.text
 
     alice.press("Nee")  # 1: button
