@@ -15,7 +15,6 @@ from knowledge.understanding.phrases import PhraseIndex, compile_phrase, pattern
 class Kind(IntEnum):
     """What a matched phrase is; the value also breaks ties between equally long phrases."""
 
-    SIGNAL = 0
     QUESTION = 1
     CUE = 2
     DOUBLE_NEGATIVE = 3
@@ -41,6 +40,7 @@ class Entry:
     signal: str | None = None
     speaker_only: bool = False
     healthy: bool | None = None  # relative content: True good state, False bad state
+    minimiser: bool = False  # an "only"-cue: partly, or no when only a token gesture remains
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +58,17 @@ class Compiled:
     answers: PhraseIndex = field(default_factory=PhraseIndex)
     questions: dict[str, PhraseIndex] = field(default_factory=dict)
     concepts: PhraseIndex = field(default_factory=PhraseIndex)
+    signal_phrases: PhraseIndex = field(default_factory=PhraseIndex)  # payload: signal ID
     combos: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     hints: dict[str, StanceHint] = field(default_factory=dict)
     signal_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    signal_skips: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    blockers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # signal -> concepts
     scope_breaks: frozenset[str] = frozenset()
 
 
 QUESTION_CUE_WEIGHT = 1.5
+ABSENCE_WEIGHT = 1.5  # content that describes absence outweighs a plain "we have"
 SIGNAL_WEIGHT = 2.0
 
 
@@ -92,27 +96,39 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
     for stance, phrases in stances.particles.items():
         add(answers, phrases, Entry(Kind.PARTICLE, stance))
     for stance, phrases in stances.content.items():
-        add(answers, phrases, Entry(Kind.CONTENT, stance))
+        weight = ABSENCE_WEIGHT if stance is Stance.NO else 1.0
+        add(answers, phrases, Entry(Kind.CONTENT, stance, weight))
     add(answers, stances.healthy, Entry(Kind.CONTENT, healthy=True))
     add(answers, stances.troubled, Entry(Kind.CONTENT, healthy=False))
     for cue in stances.cues:
-        add(answers, cue.phrases, Entry(Kind.CUE, cue.stance, cue.weight, None, cue.speaker_only))
+        entry = Entry(
+            Kind.CUE,
+            cue.stance,
+            cue.weight,
+            speaker_only=cue.speaker_only,
+            minimiser=cue.minimiser,
+        )
+        add(answers, cue.phrases, entry)
     signals = lexicon.signals
     for name, phrases in signals.concepts.items():
         add(compiled.concepts, phrases, Concept(name))
     add(compiled.concepts, signals.mention_only, Concept(""))
     for rule in signals.signals:
-        add(answers, rule.phrases, Entry(Kind.SIGNAL, signal=rule.signal))
+        add(compiled.signal_phrases, rule.phrases, rule.signal)
         if rule.combos:
             compiled.combos[rule.signal] = (*compiled.combos.get(rule.signal, ()), *rule.combos)
         if rule.questions:
             compiled.signal_questions[rule.signal] = rule.questions
+        if rule.skip_questions:
+            compiled.signal_skips[rule.signal] = rule.skip_questions
+        if rule.unless:
+            compiled.blockers[rule.signal] = rule.unless
         if rule.stance_hint:
             compiled.hints[rule.signal] = rule.stance_hint
     for question_id, words in lexicon.questions.items():
         index = PhraseIndex()
         add(index, words.yes, Entry(Kind.QUESTION, Stance.YES, QUESTION_CUE_WEIGHT))
-        add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT))
+        add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT + 0.5))
         compiled.questions[question_id] = index
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
     normaliser.speller = _speller(lexicon, normaliser)

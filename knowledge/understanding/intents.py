@@ -14,7 +14,7 @@ from knowledge.understanding.lexicon import IntentsFile
 from knowledge.understanding.phrases import PhraseIndex, compile_phrase, select_longest
 from knowledge.understanding.types import Intent
 
-_BLOCKING = frozenset({Kind.PARTICLE, Kind.NEGATOR, Kind.CUE, Kind.SIGNAL, Kind.WIDE_NEGATOR})
+_BLOCKING = frozenset({Kind.PARTICLE, Kind.NEGATOR, Kind.CUE, Kind.WIDE_NEGATOR})
 
 
 class IntentFinder:

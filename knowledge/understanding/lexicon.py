@@ -91,6 +91,7 @@ class StanceCue(_Model):
     weight: Weight
     phrases: tuple[Phrase, ...]
     speaker_only: bool = False  # only the speaker's own ("no idea", not "they have no idea")
+    minimiser: bool = False  # "only"/"meer niet": partly, but no when only a poster remains
 
 
 class StanceWords(_Model):
@@ -126,6 +127,8 @@ class SignalRule(_Model):
 
     signal: Phrase
     questions: tuple[str, ...] = ()  # only in answers to these questions/checklists; empty: all
+    skip_questions: tuple[str, ...] = ()  # never in answers to these questions/checklists
+    unless: tuple[str, ...] = ()  # concepts that, in the same sentence, cancel this signal
     phrases: tuple[Phrase, ...] = ()  # any one of these states the signal
     combos: tuple[tuple[str, ...], ...] = ()  # concept names that must all occur in a sentence
     stance_hint: StanceHint | None = None
@@ -305,13 +308,13 @@ def check_lexicon(
     for rule in lexicon.signals.signals:
         if rule.signal not in signals:
             problems.append(Problem(file + "signals.yaml", f"unknown signal {rule.signal!r}"))
-        for combo in rule.combos:
+        for combo in (*rule.combos, rule.unless):
             for name in combo:
                 if name not in lexicon.signals.concepts:
                     problems.append(
                         Problem(file + "signals.yaml", f"{rule.signal}: unknown concept {name!r}")
                     )
-        for question_id in rule.questions:
+        for question_id in (*rule.questions, *rule.skip_questions):
             if question_id not in questions and question_id not in checklists:
                 problems.append(
                     Problem(

@@ -22,7 +22,9 @@ from knowledge.understanding.lexicon import Lexicon
 _TOKEN = re.compile(
     r"(?P<word>'?[a-z0-9]+(?:'[a-z0-9]+)*'?)|(?P<stop>[.!?;]+|\n|…)|(?P<pause>[,:()\[\]]|\s[-–—]+\s)"
 )
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "“": '"', "”": '"', "„": '"'}
+)
 _INVISIBLE = {"\ufe0f", "\u200d", "\ufe0e"}
 MIN_TYPO_LENGTH = 4  # shorter words are too ambiguous to correct
 MAX_SPELL_CACHE = 50_000
@@ -39,6 +41,7 @@ class Tokens:
     segment: list[int] = field(default_factory=list)  # cut at punctuation only
     sentence: list[int] = field(default_factory=list)
     question_sentences: set[int] = field(default_factory=set)  # sentences ending in "?"
+    quoted: set[int] = field(default_factory=set)  # single words in quotes: 'committee'""
     clause_count: int = 0
     sentence_count: int = 0
 
@@ -57,6 +60,13 @@ def fold_word(word: str) -> str:
     """Lowercase and strip accents from a single word or phrase (no emoji handling)."""
     decomposed = unicodedata.normalize("NFKD", word.translate(_APOSTROPHES).lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _in_quotes(folded: str, raw: str, start: int, end: int) -> bool:
+    """True for a single word between quotes: 'targets' or "committee"."""
+    if len(raw) > 2 and raw[0] == "'" and raw[-1] == "'":
+        return True
+    return start > 0 and end < len(folded) and folded[start - 1] == folded[end] == '"'
 
 
 class Speller:
@@ -196,22 +206,26 @@ class Normaliser:
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         breaks: list[str | None] = []  # None for a word, "stop"/"?"/"pause" for punctuation
+        quoted: list[bool] = []
         for match in _TOKEN.finditer(folded):
             start, end = match.span()
             span = (index[start], index[end - 1] + 1) if index is not None else (start, end)
             kind = match.lastgroup
             if kind == "word":
-                for word in self._rewrite(match.group()):
+                raw = match.group()
+                in_quotes = _in_quotes(folded, raw, start, end)
+                for word in self._rewrite(raw):
                     words.append(word)
                     spans.append(span)
                     breaks.append(None)
-            elif kind == "stop":
-                words.append("")
-                spans.append(span)
+                    quoted.append(in_quotes)
+                continue
+            words.append("")
+            spans.append(span)
+            quoted.append(False)
+            if kind == "stop":
                 breaks.append("?" if "?" in match.group() else "stop")
             else:
-                words.append("")
-                spans.append(span)
                 breaks.append("pause")
         if spell and self.speller is not None:
             speller = self.speller
@@ -220,8 +234,8 @@ class Normaliser:
                 for w, kind in zip(words, breaks, strict=True)
             ]
         if synonyms and self.synonyms:
-            words, spans, breaks = self._fold_synonyms(text, words, spans, breaks)
-        self._segment(result, words, spans, breaks)
+            words, spans, breaks, quoted = self._fold_synonyms(text, words, spans, breaks, quoted)
+        self._segment(result, words, spans, breaks, quoted)
         return result
 
     def _rewrite(self, raw: str) -> list[str]:
@@ -236,7 +250,7 @@ class Normaliser:
             return replaced
         for suffix, replacement in self.suffix_rewrites:
             if word.endswith(suffix) and len(word) > len(suffix):
-                return (word[: -len(suffix)] + replacement).replace("'", "").split()
+                return [word[: -len(suffix)].replace("'", ""), *replacement.split()]
         return [word.replace("'", "")]
 
     def _fold_synonyms(
@@ -245,10 +259,12 @@ class Normaliser:
         words: list[str],
         spans: list[tuple[int, int]],
         breaks: list[str | None],
-    ) -> tuple[list[str], list[tuple[int, int]], list[str | None]]:
+        quoted: list[bool],
+    ) -> tuple[list[str], list[tuple[int, int]], list[str | None], list[bool]]:
         out_words: list[str] = []
         out_spans: list[tuple[int, int]] = []
         out_breaks: list[str | None] = []
+        out_quoted: list[bool] = []
         position = 0
         size = len(words)
         while position < size:
@@ -265,10 +281,12 @@ class Normaliser:
                     if original.strip("'") != exact:
                         continue
                 span = (spans[position][0], spans[end - 1][1])
+                in_quotes = all(quoted[position:end])
                 for word in term:
                     out_words.append(word)
                     out_spans.append(span)
                     out_breaks.append(None)
+                    out_quoted.append(in_quotes)
                 position = end
                 matched = True
                 break
@@ -276,8 +294,9 @@ class Normaliser:
                 out_words.append(words[position])
                 out_spans.append(spans[position])
                 out_breaks.append(breaks[position])
+                out_quoted.append(quoted[position])
                 position += 1
-        return out_words, out_spans, out_breaks
+        return out_words, out_spans, out_breaks, out_quoted
 
     def _segment(
         self,
@@ -285,13 +304,14 @@ class Normaliser:
         words: list[str],
         spans: list[tuple[int, int]],
         breaks: list[str | None],
+        quoted: list[bool],
     ) -> None:
         clause = 0
         segment = 0
         sentence = 0
         fresh_clause = True  # no word yet in the current clause
         fresh_sentence = True
-        for word, span, kind in zip(words, spans, breaks, strict=True):
+        for word, span, kind, in_quotes in zip(words, spans, breaks, quoted, strict=True):
             if kind is not None:
                 if kind in ("stop", "?"):
                     if not fresh_sentence:
@@ -308,6 +328,8 @@ class Normaliser:
                 continue
             if word in self.clause_breaks and not fresh_clause:
                 clause += 1
+            if in_quotes:
+                result.quoted.add(len(result.words))
             result.words.append(word)
             result.spans.append(span)
             result.clause.append(clause)

@@ -2,7 +2,8 @@
 
 Each topic has strong phrases (one names the topic: "C87", "leefbaar loon"), related
 phrases (several together point at it) and example questions. The score (0..100) is the
-phrase evidence, or the similarity to an example question when that is higher. Below the
+phrase evidence, or - when no topic is named by a strong phrase - the similarity to an
+example question when that is higher. Below the
 threshold, or when the text asks something the bot must never answer from a topic
 (someone's personal data, the weather), there is no match.
 """
@@ -67,13 +68,14 @@ class TopicFinder:
             else:
                 scores[topic] = scores.get(topic, 0.0) + RELATED_SCORE
         query = " ".join(tokens.words)
+        named = bool(strong_seen)  # a topic named outright beats a look-alike example
         if self.examples:
             for _, similarity, index in process.extract(
                 query, self.examples, scorer=fuzz.token_sort_ratio, limit=3
             ):
                 topic = self.example_topics[index]
                 bonus = EXAMPLE_BONUS * similarity
-                if similarity >= self.settings.example_min_similarity:
+                if not named and similarity >= self.settings.example_min_similarity:
                     scores[topic] = max(scores.get(topic, 0.0), similarity) + bonus
                 elif topic in scores:
                     scores[topic] += bonus

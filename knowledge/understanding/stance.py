@@ -1,0 +1,350 @@
+"""Decide the stance of an answer from the phrases found in it.
+
+The text is split into sentences, clauses (punctuation, "maar"/"but") and negation scopes
+(clauses, cut again at words like "en"/"who"). Matched phrases then vote:
+
+- answer particles ("ja", "nope") count most at the start, and decide when they close a
+  long answer after a conclusion marker ("... dus nee", "so no");
+- stance cues ("geen idee", "op papier", "volgens mij wel") vote for their stance;
+  "only"-cues ("meer niet", "alleen") mean partly, or no when what remains is a token
+  gesture ("alleen een poster");
+- content ("er is", "we hebben", question-specific words, the question's own signal)
+  gives each clause a polarity that negators in its scope turn around; a double negation
+  ("het is niet zo dat we niks hebben") turns it back; a word in quotes ("a 'committee'")
+  is a so-called one;
+- clauses that report another abuse are left out of the stance (they become signals);
+- on-topic clauses that disagree ("X wel, Y niet") mean partly;
+- negative content under a hedge ("voor zover ik weet niet") means unknown;
+- sarcasm markers swap yes and no.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from knowledge.schema import Question, Stance
+from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kind
+from knowledge.understanding.normalise import Tokens
+from knowledge.understanding.phrases import Match
+from knowledge.understanding.signals import Trigger
+
+LEAD_WEIGHT = 3.0  # a particle opening the answer
+SENTENCE_LEAD_WEIGHT = 2.0  # a particle opening a later sentence
+CONCLUSION_WEIGHT = 6.0  # "... dus nee" / a closing "No." after a long answer
+SCOPED_PARTICLE_WEIGHT = 1.5  # "De OR wel", "workers yes"
+HEDGE_UNKNOWN_WEIGHT = 3.0  # negative content under a hedge
+CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
+BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
+MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
+TIE_ORDER = (Stance.PARTLY, Stance.UNKNOWN, Stance.NO, Stance.YES)
+_CONTENT = (Kind.CONTENT, Kind.QUESTION, Kind.DOUBLE_NEGATIVE)
+
+
+@dataclass
+class Vote:
+    """One piece of evidence for a stance."""
+
+    stance: Stance
+    weight: float
+    positions: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class Decision:
+    """The stance with its confidence, the words that decided it, and every vote."""
+
+    stance: Stance | None
+    confidence: float
+    evidence: tuple[int, ...]
+    votes: list[Vote]
+
+
+@dataclass
+class _Scope:
+    clause: int
+    sentence: int
+    pos: float = 0.0
+    neg: float = 0.0
+    direct_pos: float = 0.0
+    negators: int = 0
+    wide: bool = False
+    positions: list[int] = field(default_factory=list)
+
+
+def scopes_of(tokens: Tokens, scope_breaks: frozenset[str]) -> list[int]:
+    """Scope index per word: a new scope at each clause and at each scope-break word."""
+    scopes: list[int] = []
+    current = -1
+    previous_clause = -1
+    for position, word in enumerate(tokens.words):
+        clause = tokens.clause[position]
+        if clause != previous_clause or (word in scope_breaks and scopes):
+            current += 1
+            previous_clause = clause
+        scopes.append(current)
+    return scopes
+
+
+class _Ballot:
+    """Collects the votes of one answer."""
+
+    def __init__(
+        self,
+        compiled: Compiled,
+        question: Question | None,
+        tokens: Tokens,
+        selected: list[Match],
+        scopes: list[int],
+        triggers: list[Trigger],
+    ) -> None:
+        self.compiled = compiled
+        self.question = question
+        self.risk = question.risk_if if question else None
+        self.tokens = tokens
+        self.selected = selected
+        self.scopes = scopes
+        self.triggers = [t for t in triggers if not t.ignored]
+        self.bound = {p for t in triggers for p in t.positions}  # words of signal phrases
+        self.info: dict[int, _Scope] = {}
+        for position, scope in enumerate(scopes):
+            if scope not in self.info:
+                self.info[scope] = _Scope(tokens.clause[position], tokens.sentence[position])
+        self.votes: list[Vote] = []
+        self.excluded: set[int] = set()  # clauses that report another signal
+        self.lead: Stance | None = None
+        self.sarcasm = False
+        self.hedged: set[int] = set()
+        self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
+        self.absence_sentences: set[int] = set()
+
+    def scope_at(self, position: int) -> _Scope:
+        return self.info[self.scopes[position]]
+
+    def count_triggers(self) -> None:
+        own = self.question.signal if self.question else None
+        question_clauses = {
+            self.tokens.clause[m.start] for m in self.selected if m.payload.kind is Kind.QUESTION
+        }
+        for trigger in self.triggers:
+            info = self.scope_at(trigger.anchor)
+            if trigger.signal == own and self.risk in (Stance.YES, Stance.NO):
+                # the trigger's own negation is part of it; outer negators flip it later
+                if self.risk is Stance.YES:
+                    info.pos += SIGNAL_WEIGHT
+                else:
+                    info.neg += SIGNAL_WEIGHT
+                info.positions.extend(trigger.positions)
+            elif info.clause not in question_clauses:
+                self.excluded.add(info.clause)
+            hint = self.compiled.hints.get(trigger.signal)
+            applies = hint is not None and (
+                not hint.questions or (self.question and self.question.id in hint.questions)
+            )
+            if hint and applies and not trigger.negated:
+                self.votes.append(Vote(hint.stance, hint.weight, trigger.positions, "signal hint"))
+
+    def count_phrases(self) -> None:
+        selected = self.selected
+        third_person: dict[int, int] = {}
+        conclusion_at: int | None = None
+        fillers = {p for m in selected if m.payload.kind is Kind.FILLER for p in m.positions}
+        for index, match in enumerate(selected):
+            entry: Entry = match.payload
+            kind = entry.kind
+            info = self.scope_at(match.start)
+            inside_signal = set(match.positions) <= self.bound
+            if kind is Kind.THIRD_PERSON:
+                third_person.setdefault(info.clause, match.start)
+            elif kind is Kind.HEDGE:
+                self.hedged.add(info.sentence)
+            elif kind is Kind.SARCASM:
+                self.sarcasm = True
+            elif kind is Kind.CONCLUSION:
+                conclusion_at = index
+            elif kind is Kind.WIDE_NEGATOR:
+                for scope, other in self.info.items():
+                    if other.clause == info.clause and scope >= self.scopes[match.start]:
+                        other.wide = not other.wide
+            elif kind is Kind.NEGATOR:
+                if self.bound.isdisjoint(match.positions):
+                    info.negators += 1
+                    info.positions.extend(match.positions)
+            elif kind is Kind.CUE:
+                if inside_signal or info.clause in self.excluded:
+                    continue
+                if entry.speaker_only and third_person.get(info.clause, match.start) < match.start:
+                    continue
+                weight = entry.weight
+                if conclusion_at is not None and _follows(selected, conclusion_at, index):
+                    weight += CONCLUSION_WEIGHT
+                assert entry.stance is not None
+                vote = Vote(entry.stance, weight, match.positions, "cue")
+                if entry.minimiser:
+                    self.minimisers.append((info.sentence, vote))
+                else:
+                    self.votes.append(vote)
+            elif kind is Kind.PARTICLE:
+                self._particle(match, entry, info, index, conclusion_at, fillers)
+            elif kind in _CONTENT and not inside_signal:
+                self._content(match, entry, info)
+
+    def _particle(
+        self,
+        match: Match,
+        entry: Entry,
+        info: _Scope,
+        index: int,
+        conclusion_at: int | None,
+        fillers: set[int],
+    ) -> None:
+        assert entry.stance is not None
+        tokens = self.tokens
+        opening = _opens_sentence(tokens, match, fillers)
+        if conclusion_at is not None and _follows(self.selected, conclusion_at, index):
+            self.votes.append(Vote(entry.stance, CONCLUSION_WEIGHT, match.positions, "conclusion"))
+        elif opening:
+            weight = LEAD_WEIGHT if self.lead is None else SENTENCE_LEAD_WEIGHT
+            if _closes_text(tokens, match, fillers) and info.sentence > 0:
+                weight = CONCLUSION_WEIGHT
+            if self.lead is None:
+                self.lead = entry.stance
+            self.votes.append(Vote(entry.stance, weight, match.positions, "particle"))
+        elif entry.stance is Stance.YES:
+            info.direct_pos += SCOPED_PARTICLE_WEIGHT  # "De OR wel", "management yes"
+            info.positions.extend(match.positions)
+        else:
+            info.negators += 1  # "no union", "die is er echt niet": negates its clause
+            info.positions.extend(match.positions)
+
+    def _content(self, match: Match, entry: Entry, info: _Scope) -> None:
+        stance = entry.stance
+        if entry.healthy is not None:
+            bad = self.risk if self.risk in (Stance.YES, Stance.NO) else Stance.NO
+            good = Stance.NO if bad is Stance.YES else Stance.YES
+            stance = good if entry.healthy else bad
+        if stance is Stance.YES and all(p in self.tokens.quoted for p in match.positions):
+            stance = Stance.NO  # a so-called thing: they have 'targets'
+        if stance is Stance.YES:
+            info.pos += entry.weight
+        else:
+            info.neg += entry.weight
+            if entry.kind is Kind.CONTENT and not info.negators:
+                self.absence_sentences.add(info.sentence)
+        info.positions.extend(match.positions)
+
+    def count_clauses(self) -> None:
+        echo = self.tokens.question_sentences
+        clause_net: dict[int, float] = {}
+        clause_positions: dict[int, list[int]] = {}
+        for info in self.info.values():
+            if info.sentence in echo or info.clause in self.excluded:
+                continue
+            pos, neg = info.pos, info.neg
+            if info.negators:
+                pos, neg = neg, pos
+                if pos == neg == 0:
+                    neg = BARE_NEGATION_WEIGHT
+            if info.wide:
+                pos, neg = neg, pos
+            pos += info.direct_pos
+            if pos == neg == 0:
+                continue
+            if info.sentence in self.hedged and neg > pos:
+                self.votes.append(
+                    Vote(Stance.UNKNOWN, HEDGE_UNKNOWN_WEIGHT, tuple(info.positions), "hedge")
+                )
+                continue
+            clause_net[info.clause] = clause_net.get(info.clause, 0.0) + pos - neg
+            clause_positions.setdefault(info.clause, []).extend(info.positions)
+        positive = [(c, net) for c, net in clause_net.items() if net > 0]
+        negative = [(c, -net) for c, net in clause_net.items() if net < 0]
+        total_pos = sum(net for _, net in positive)
+        total_neg = sum(net for _, net in negative)
+        if positive and negative and self.lead is not Stance.NO:
+            shared = min(total_pos, total_neg)
+            contrast = tuple(p for c, _ in positive + negative for p in clause_positions[c])
+            self.votes.append(Vote(Stance.PARTLY, CONTRAST_WEIGHT + shared, contrast, "contrast"))
+            if total_pos > shared:
+                self.votes.append(Vote(Stance.YES, total_pos - shared, contrast, "content"))
+            if total_neg > shared:
+                self.votes.append(Vote(Stance.NO, total_neg - shared, contrast, "content"))
+            return
+        for clause, net in positive:
+            self.votes.append(Vote(Stance.YES, net, tuple(clause_positions[clause]), "content"))
+        for clause, net in negative:
+            self.votes.append(Vote(Stance.NO, net, tuple(clause_positions[clause]), "content"))
+
+    def count_minimisers(self) -> None:
+        for sentence, vote in self.minimisers:
+            if sentence in self.absence_sentences:
+                vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
+            self.votes.append(vote)
+
+    def decide(self) -> Decision:
+        votes = self.votes
+        if self.sarcasm:
+            votes = [Vote(_swap(v.stance), v.weight, v.positions, v.reason) for v in votes]
+        scores = dict.fromkeys(Stance, 0.0)
+        for vote in votes:
+            scores[vote.stance] += vote.weight
+        ranked = sorted(TIE_ORDER, key=lambda s: -scores[s])
+        best = ranked[0]
+        top, second = scores[best], scores[ranked[1]]
+        if top < MIN_ANSWER_SCORE:
+            return Decision(None, 0.0, (), votes)
+        confidence = (1 - 0.5 * math.exp(-top / 2)) * (top - second) / top
+        if best is Stance.UNKNOWN or self.hedged:
+            confidence = min(confidence, 0.9)
+        strongest = max((v for v in votes if v.stance is best), key=lambda v: v.weight)
+        confidence = round(max(0.05, min(confidence, 0.99)), 3)
+        return Decision(best, confidence, strongest.positions, votes)
+
+
+def decide_stance(
+    compiled: Compiled,
+    question: Question | None,
+    tokens: Tokens,
+    selected: list[Match],
+    scopes: list[int],
+    triggers: list[Trigger],
+) -> Decision:
+    """Weigh every phrase found in the answer and decide its stance."""
+    ballot = _Ballot(compiled, question, tokens, selected, scopes, triggers)
+    ballot.count_triggers()
+    ballot.count_phrases()
+    ballot.count_clauses()
+    ballot.count_minimisers()
+    return ballot.decide()
+
+
+def _swap(stance: Stance) -> Stance:
+    if stance is Stance.YES:
+        return Stance.NO
+    if stance is Stance.NO:
+        return Stance.YES
+    return stance
+
+
+def _follows(selected: list[Match], marker: int, index: int) -> bool:
+    """True when match ``index`` comes right after the conclusion marker."""
+    if index <= marker:
+        return False
+    first, later = selected[marker], selected[index]
+    return first.end <= later.start <= first.end + 2
+
+
+def _opens_sentence(tokens: Tokens, match: Match, fillers: set[int]) -> bool:
+    sentence = tokens.sentence[match.start]
+    position = match.start - 1
+    while position >= 0 and tokens.sentence[position] == sentence:
+        if position not in fillers:
+            return False
+        position -= 1
+    return True
+
+
+def _closes_text(tokens: Tokens, match: Match, fillers: set[int]) -> bool:
+    """True when only fillers follow the particle up to the end of the text."""
+    return all(p in fillers for p in range(match.end, len(tokens.words)))
