@@ -3,12 +3,12 @@
 EngineError                 base of the errors the engine raises on purpose
  +-- FlowTableError         the state table is impossible (raised when the engine is built)
  +-- InvalidTransition      a step tried a move the state table does not allow
- +-- Refusal                an expected problem; carries a UI key shown to the user
+
+Expected problems (a stale button, bad input) are not exceptions: the step says so with a
+UI text and asks the open question again.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 
 class EngineError(Exception):
@@ -27,11 +27,3 @@ class InvalidTransition(EngineError):
         self.target = target
         super().__init__(f"no transition from {source} to {target}")
 
-
-class Refusal(EngineError):
-    """Raised for an expected problem; ``key`` names the UI text that explains it."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(key)
