@@ -31,12 +31,7 @@ def ask_checklist(turn: Turn) -> State:
         lines.append(
             turn.text("checklist_line", number=number, title=title, count=len(checklist.questions))
         )
-        label_key = f"engine.checklist_label.{checklist.id}"
-        label = (
-            turn.knowledge.text(label_key, turn.language)
-            if label_key in turn.knowledge.ui
-            else title
-        )
+        label = turn.checklist_label(checklist.id)
         choices.append(turn.choice("button.plain", encode("cl", checklist.id), label=label))
     turn.say("choose_checklist", choices=tuple(choices), lines="\n".join(lines))
     return State.CHOOSE_CHECKLIST

@@ -102,6 +102,16 @@ class Turn:
         """The assessment's name, or "<checklist title> (no name)" when it has none."""
         if assessment.name:
             return assessment.name
-        checklist = self.checklist_of(assessment)
-        title = checklist.title.get(self.language) if checklist else assessment.checklist
-        return self.text("unnamed", checklist=title, number=assessment.id)
+        return self.text(
+            "unnamed", checklist=self.checklist_label(assessment.checklist), number=assessment.id
+        )
+
+    def checklist_label(self, checklist_id: str) -> str:
+        """The checklist's short name ("Vakbondsvrijheid"), else its title, else its ID."""
+        key = f"engine.checklist_label.{checklist_id}"
+        if key in self.knowledge.ui:
+            return self.knowledge.text(key, self.language)
+        try:
+            return self.knowledge.checklist(checklist_id).title.get(self.language)
+        except KeyError:
+            return checklist_id

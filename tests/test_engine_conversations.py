@@ -13,7 +13,7 @@ NL_CHECKLIST = {
     "ungp": "VN-richtlijnen (UNGP)",
 }
 EN_CHECKLIST = {
-    "policy": "IMVO policy",
+    "policy": "RBC policy",
     "union": "Trade-union freedom",
     "ungp": "UN Guiding Principles",
 }
