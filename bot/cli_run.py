@@ -1,8 +1,8 @@
 """``imvo-coach run``: start the Telegram bot with settings from the environment.
 
 Long polling by default; PTB's own webhook server when ``WEBHOOK_URL`` is set. Every
-setting is described in ``.env.example``. Problems at startup become one clear line on
-stderr and a non-zero exit code, never a traceback.
+setting is described in ``.env.example``. A problem at startup ends with one clear
+"Error: ..." line on stderr and a non-zero exit code (PTB logs its traceback above it).
 """
 
 from __future__ import annotations

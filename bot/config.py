@@ -167,6 +167,6 @@ def load_config(environ: Mapping[str, str] | None = None) -> BotConfig:
         webhook_listen=_clean(env, "WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
         webhook_secret=webhook_secret,
         heartbeat_file=Path(heartbeat) if heartbeat else None,
-        poll_timeout=_read_int(env, "POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT, 0, 50),
+        poll_timeout=_read_int(env, "POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT, 1, 50),
         log_salt=_clean(env, "LOG_SALT"),
     )

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from bot.cli_run import NO_TOKEN
+from bot.cli_run import NO_TOKEN, serve
 from bot.config import (
     DEFAULT_API_URL,
     ENVIRONMENT_VARIABLES,
@@ -50,7 +50,7 @@ def test_every_setting_is_read() -> None:
             "PORT": "8080",
             "WEBHOOK_LISTEN": "127.0.0.1",
             "HEARTBEAT_FILE": "/tmp/hb",
-            "POLL_TIMEOUT": "0",
+            "POLL_TIMEOUT": "1",
             "LOG_SALT": "pepper",
         }
     )
@@ -61,7 +61,7 @@ def test_every_setting_is_read() -> None:
     assert config.webhook_path == "telegram/hook"
     assert (config.webhook_port, config.webhook_listen) == (8080, "127.0.0.1")
     assert config.heartbeat_file == Path("/tmp/hb")
-    assert (config.poll_timeout, config.log_salt) == (0, "pepper")
+    assert (config.poll_timeout, config.log_salt) == (1, "pepper")
 
 
 def test_token_from_a_secret_file(tmp_path: Path) -> None:
@@ -176,3 +176,12 @@ def test_menu_commands_are_engine_commands_with_texts() -> None:
         description = texts[f"telegram.command.{name}"]
         assert 1 <= len(description["nl"]) <= 256
         assert 1 <= len(description["en"]) <= 256
+
+
+def test_run_with_an_unusable_database_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setattr("bot.telegram_logging.configure_logging", lambda *args: None)
+    config = BotConfig(token=TOKEN, db_path=tmp_path)  # a folder, not a database file
+    assert serve(config) == 1
+    assert capsys.readouterr().err.startswith(f"Error: cannot open the database {tmp_path}")

@@ -123,3 +123,35 @@ async def test_imvo_coach_run_completes_a_checklist(api: FakeBotApi, tmp_path: P
         (assessment,) = store.list_assessments("tg:1001")
         answers = store.answers_for("tg:1001", assessment.id)
     assert len(answers) == len(knowledge.checklist("union").questions)
+
+
+@pytest.mark.parametrize(
+    ("token", "reachable", "message"),
+    [
+        ("999:unknown-to-telegram", True, "Error: Telegram does not accept this bot token"),
+        (TOKEN, False, "Error: cannot reach the Telegram Bot API at http://127.0.0.1:"),
+    ],
+    ids=["refused-token", "unreachable-api"],
+)
+async def test_startup_problems_are_one_clear_line(
+    api: FakeBotApi, tmp_path: Path, token: str, reachable: bool, message: str
+) -> None:
+    api.add_bot(TOKEN)
+    url = api.base_url
+    if not reachable:
+        await api.stop()  # nothing listens there any more
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_VARIABLES}
+    env.update(
+        TELEGRAM_BOT_TOKEN=token,
+        TELEGRAM_API_URL=url,
+        IMVO_COACH_DB=str(tmp_path / "coach.db"),
+        NO_PROXY="127.0.0.1,localhost",
+    )
+    process = await asyncio.create_subprocess_exec(
+        *_command(), env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), STARTUP_SECONDS)
+    last_line = stderr.decode().strip().splitlines()[-1]
+    assert process.returncode == 1
+    assert last_line.startswith(message)
+    assert token not in stderr.decode()  # PTB logs the traceback above it, redacted
