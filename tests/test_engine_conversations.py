@@ -20,7 +20,7 @@ EN_CHECKLIST = {
 NL_STANCE = {"yes": "Ja", "no": "Nee", "partly": "Deels", "unknown": "Weet ik niet"}
 EN_STANCE = {"yes": "Yes", "no": "No", "partly": "Partly", "unknown": "Don't know"}
 NL_TYPED = {"yes": "ja", "no": "nee", "partly": "deels", "unknown": "weet ik niet"}
-EN_TYPED = {"yes": "yes", "no": "no", "partly": "partly", "unknown": "I do not know"}
+EN_TYPED = {"yes": "yes", "no": "no", "partly": "partly", "unknown": "I don't know"}
 STANCES = ("no", "yes", "partly", "unknown")
 
 
