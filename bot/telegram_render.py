@@ -54,7 +54,8 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
             if len(candidate) <= limit:
                 current = candidate
             else:
-                chunks.append(current)
+                if current.strip():  # a whitespace-only message is refused by Telegram
+                    chunks.append(current)
                 current = piece
     if current.strip():
         chunks.append(current)
