@@ -64,6 +64,7 @@ class Compiled:
     signal_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     signal_skips: dict[str, tuple[str, ...]] = field(default_factory=dict)
     blockers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # signal -> concepts
+    context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
 
 
@@ -113,6 +114,7 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
     for name, phrases in signals.concepts.items():
         add(compiled.concepts, phrases, Concept(name))
     add(compiled.concepts, signals.mention_only, Concept(""))
+    compiled.context = dict(signals.context)
     for rule in signals.signals:
         add(compiled.signal_phrases, rule.phrases, rule.signal)
         if rule.combos:

@@ -1,4 +1,4 @@
-"""Recognise navigation typed as text ("sla maar over", "terug", "klaar voor vandaag").
+"""Recognise navigation typed as text ("sla maar over", "terug", "genoeg voor nu").
 
 Two kinds of phrases per intent: ``anywhere`` phrases are unmistakable ("vorige vraag",
 "tot nu toe") and count inside a short message; ``alone`` phrases ("stop", "terug") count

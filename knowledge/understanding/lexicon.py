@@ -138,6 +138,7 @@ class SignalWords(_Model):
     """Concepts (named word groups) and the per-signal rules that use them."""
 
     concepts: dict[str, tuple[Phrase, ...]] = {}
+    context: dict[str, tuple[str, ...]] = {}  # concept -> questions whose subject it is
     mention_only: tuple[Phrase, ...] = ()  # clause is about a risk category, not an event
     signals: tuple[SignalRule, ...]
 
@@ -332,6 +333,14 @@ def check_lexicon(
                     )
         if not rule.phrases and not rule.combos:
             problems.append(Problem(file + "signals.yaml", f"{rule.signal}: no phrases or combos"))
+    for name, context_questions in lexicon.signals.context.items():
+        if name not in lexicon.signals.concepts:
+            problems.append(Problem(file + "signals.yaml", f"context: unknown concept {name!r}"))
+        for question_id in context_questions:
+            if question_id not in questions and question_id not in checklists:
+                problems.append(
+                    Problem(file + "signals.yaml", f"context: unknown question {question_id!r}")
+                )
     for question_id in lexicon.questions:
         if question_id not in questions:
             problems.append(Problem(file + "questions.yaml", f"unknown question {question_id!r}"))

@@ -54,14 +54,23 @@ def find_triggers(
             mention_sentences.add(tokens.sentence[match.start])
         elif claimed.isdisjoint(match.positions):  # "bedreigd met ontslag" is a threat only
             by_sentence.setdefault((concept.name, tokens.sentence[match.start]), []).append(match)
+    implied = {
+        name
+        for name, questions in compiled.context.items()
+        if any(_belongs(question_id, item) for item in questions)
+    }
     if by_sentence:
         for signal, combos in compiled.combos.items():
             if not _applies(compiled, signal, question_id):
                 continue
             for combo in combos:
                 for sentence in range(tokens.sentence_count):
-                    parts = [by_sentence.get((name, sentence)) for name in combo]
-                    if all(parts):
+                    parts = [
+                        by_sentence.get((name, sentence))
+                        for name in combo
+                        if name not in implied or (name, sentence) in by_sentence
+                    ]
+                    if parts and all(parts):
                         chosen = [part[0] for part in parts if part]
                         positions = tuple(sorted({p for m in chosen for p in m.positions}))
                         triggers.append(Trigger(signal, positions, chosen[0].start))
