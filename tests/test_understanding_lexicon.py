@@ -93,7 +93,8 @@ def test_unknown_signal_and_concept_are_reported(kb_copy: Path) -> None:
     edit(kb_copy / LEXICON / "signals.yaml", break_rules)
     problems = problems_of(kb_copy)
     assert "understanding/signals.yaml: unknown signal 'no_such_signal'" in problems
-    assert "understanding/signals.yaml: child_labour: unknown concept 'no_such_concept'" in problems
+    unknown_concept = "child_labour: unknown concept 'no_such_concept'"
+    assert f"understanding/signals.yaml: {unknown_concept}" in problems
 
 
 def test_unquoted_yes_is_named(kb_copy: Path) -> None:
@@ -114,14 +115,14 @@ def test_phrase_without_words_and_unknown_question_are_reported(kb_copy: Path) -
     problems = problems_of(kb_copy)
     assert "understanding/questions.yaml: unknown question 'no.such.question'" in problems
     assert (
-        "understanding/questions.yaml: phrase '!!!': no words left after normalisation"
-        in problems
+        "understanding/questions.yaml: phrase '!!!': no words left after normalisation" in problems
     )
 
 
 def test_wrong_field_type_is_reported(kb_copy: Path) -> None:
     edit(kb_copy / LEXICON / "intents.yaml", lambda data: data.update(max_words="many"))
-    assert any(p.startswith("understanding/intents.yaml: max_words:") for p in problems_of(kb_copy))
+    problems = problems_of(kb_copy)
+    assert any(p.startswith("understanding/intents.yaml: max_words:") for p in problems)
 
 
 def test_curator_edit_changes_understanding(kb_copy: Path) -> None:
