@@ -73,7 +73,7 @@ def test_human_output_shows_metrics_and_failed_cases(
     assert "stance_accuracy    0.500  target 0.92 MISSED" in out
     assert "faq_top1           1.000  target 0.85 met" in out
     assert "Failed cases: 1" in out
-    assert '- a2 [answer] ja' in out
+    assert "- a2 [answer] ja" in out
     assert "expected: no no_union" in out
     assert "got:      yes -" in out
 
