@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from knowledge.schema import Stance
-from knowledge.understanding.lexicon import Lexicon, StanceHint, iter_phrases
+from knowledge.understanding.lexicon import Lexicon, SignalRule, StanceHint, iter_phrases
 from knowledge.understanding.normalise import Normaliser, Speller, fold_word
 from knowledge.understanding.phrases import PhraseIndex, compile_phrase, pattern_words
 
@@ -41,6 +41,7 @@ class Entry:
     speaker_only: bool = False
     healthy: bool | None = None  # relative content: True good state, False bad state
     minimiser: bool = False  # an "only"-cue: partly, or no when only a token gesture remains
+    hedged: bool = False  # a softened cue: the dialogue should confirm
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +59,11 @@ class Compiled:
     answers: PhraseIndex = field(default_factory=PhraseIndex)
     questions: dict[str, PhraseIndex] = field(default_factory=dict)
     concepts: PhraseIndex = field(default_factory=PhraseIndex)
-    signal_phrases: PhraseIndex = field(default_factory=PhraseIndex)  # payload: signal ID
-    combos: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    signal_phrases: PhraseIndex = field(default_factory=PhraseIndex)  # payload: rule index
+    subsets: PhraseIndex = field(default_factory=PhraseIndex)  # "vestiging", "some sites"
+    place_prepositions: frozenset[str] = frozenset()
+    rules: list[SignalRule] = field(default_factory=list)  # signal phrases point here
     hints: dict[str, StanceHint] = field(default_factory=dict)
-    signal_questions: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    signal_skips: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    blockers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # signal -> concepts
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
 
@@ -108,23 +108,19 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
             cue.weight,
             speaker_only=cue.speaker_only,
             minimiser=cue.minimiser,
+            hedged=cue.hedged,
         )
         add(answers, cue.phrases, entry)
+    add(compiled.subsets, stances.subsets, None)
+    compiled.place_prepositions = frozenset(fold_word(w) for w in stances.place_prepositions)
     signals = lexicon.signals
     for name, phrases in signals.concepts.items():
         add(compiled.concepts, phrases, Concept(name))
     add(compiled.concepts, signals.mention_only, Concept(""))
     compiled.context = dict(signals.context)
-    for rule in signals.signals:
-        add(compiled.signal_phrases, rule.phrases, rule.signal)
-        if rule.combos:
-            compiled.combos[rule.signal] = (*compiled.combos.get(rule.signal, ()), *rule.combos)
-        if rule.questions:
-            compiled.signal_questions[rule.signal] = rule.questions
-        if rule.skip_questions:
-            compiled.signal_skips[rule.signal] = rule.skip_questions
-        if rule.unless:
-            compiled.blockers[rule.signal] = rule.unless
+    for index, rule in enumerate(signals.signals):
+        add(compiled.signal_phrases, rule.phrases, index)
+        compiled.rules.append(rule)
         if rule.stance_hint:
             compiled.hints[rule.signal] = rule.stance_hint
     for question_id, words in lexicon.questions.items():

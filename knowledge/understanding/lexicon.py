@@ -18,6 +18,7 @@ phrase the matcher could never use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ class StanceCue(_Model):
     phrases: tuple[Phrase, ...]
     speaker_only: bool = False  # only the speaker's own ("no idea", not "they have no idea")
     minimiser: bool = False  # "only"/"meer niet": partly, but no when only a poster remains
+    hedged: bool = False  # a softened answer ("volgens mij wel"): lower confidence
 
 
 class StanceWords(_Model):
@@ -102,6 +104,8 @@ class StanceWords(_Model):
     content: dict[Stance, tuple[Phrase, ...]] = {}
     healthy: tuple[Phrase, ...] = ()  # the good state: yes for most questions, no for abuses
     troubled: tuple[Phrase, ...] = ()  # the bad state: the question's risk stance
+    subsets: tuple[Phrase, ...] = ()  # a part of the whole: sites, groups ("vestiging")
+    place_prepositions: tuple[Phrase, ...] = ()  # "in"/"at" + a Name is a part too
 
     _keys = field_validator("particles", "content", mode="before")(_no_bool_keys)
 
@@ -264,6 +268,7 @@ def load_lexicon(root: Path, reader: _YamlReader) -> Lexicon | None:
             reader.problems.append(Problem(file, "file is missing"))
             failed = True
             continue
+        _check_comment_marks(path, file, reader.problems)
         data = reader.read(path)
         if data is None:
             if not path.read_bytes().strip():
@@ -286,6 +291,21 @@ def load_lexicon(root: Path, reader: _YamlReader) -> Lexicon | None:
         intents={entry.intent: entry for entry in parts["intents.yaml"].intents},
         intent_settings=parts["intents.yaml"],
     )
+
+
+_HIDDEN_COMMENT = re.compile(r"^\s*-\s+[^\s\"'#][^#\n]*\s#(\d|$)", re.MULTILINE)
+
+
+def _check_comment_marks(path: Path, file: str, problems: list[Problem]) -> None:
+    """An unquoted "#5-15" in a phrase starts a YAML comment and silently cuts the phrase."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # reading it again reports the problem
+    for match in _HIDDEN_COMMENT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        message = "a ' #' in a phrase starts a YAML comment; put the phrase in quotes"
+        problems.append(Problem(file, message, line))
 
 
 def check_lexicon(
@@ -402,6 +422,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
         *stances.content.values(),
         stances.healthy,
         stances.troubled,
+        stances.subsets,
     ):
         for phrase in phrases:
             yield "stances.yaml", phrase

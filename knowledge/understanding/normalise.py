@@ -27,6 +27,7 @@ _APOSTROPHES = str.maketrans(
 )
 _INVISIBLE = {"\ufe0f", "\u200d", "\ufe0e"}
 MIN_TYPO_LENGTH = 4  # shorter words are too ambiguous to correct
+LONG_WORD = 8  # longer words may have two typos
 MAX_SPELL_CACHE = 50_000
 
 
@@ -112,7 +113,7 @@ class Speller:
 
     def _nearest(self, word: str) -> str:
         size = len(word)
-        max_distance = 1 if size <= 6 else 2
+        max_distance = 1 if size <= LONG_WORD else 2
         candidates: list[str] = []
         for length in range(size - max_distance, size + max_distance + 1):
             candidates.extend(self.buckets.get((word[0], length), ()))

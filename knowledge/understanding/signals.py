@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from knowledge.schema import Question, Stance
 from knowledge.understanding.compiled import Compiled, Concept, Kind
+from knowledge.understanding.lexicon import SignalRule
 from knowledge.understanding.normalise import Tokens
 from knowledge.understanding.phrases import Match
 from knowledge.understanding.types import SignalHit
@@ -30,20 +31,26 @@ class Trigger:
     ignored: bool = False  # in an echoed question or a mere mention of a risk category
 
 
+NEGATION_REACH = 4  # a negator further away negates something else ("na het ongeluk ... niks")
+
+
 def find_triggers(
     compiled: Compiled,
     tokens: Tokens,
-    selected: list[Match],
+    found: list[Match],
     scopes: list[int],
     question_id: str = "",
 ) -> list[Trigger]:
-    """Signals stated in the text: whole phrases, and concept combos within a sentence."""
+    """Signals stated in the text: whole phrases, and concept combos within a sentence.
+
+    ``found`` holds every answer phrase match (before overlaps were resolved), so a
+    negation inside a longer phrase ("geen idee of er kinderen werken") still counts.
+    """
+    rules = compiled.rules
     phrase_matches = [
-        m
-        for m in compiled.signal_phrases.find(tokens)
-        if _applies(compiled, m.payload, question_id)
+        m for m in compiled.signal_phrases.find(tokens) if _applies(rules[m.payload], question_id)
     ]
-    triggers = [Trigger(m.payload, m.positions, m.start) for m in phrase_matches]
+    triggers = [Trigger(rules[m.payload].signal, m.positions, m.start) for m in phrase_matches]
     claimed = {p for m in phrase_matches for p in m.positions}
     by_sentence: dict[tuple[str, int], list[Match]] = {}
     mention_sentences: set[int] = set()
@@ -59,58 +66,67 @@ def find_triggers(
         for name, questions in compiled.context.items()
         if any(_belongs(question_id, item) for item in questions)
     }
-    if by_sentence:
-        for signal, combos in compiled.combos.items():
-            if not _applies(compiled, signal, question_id):
-                continue
-            for combo in combos:
-                for sentence in range(tokens.sentence_count):
-                    parts = [
-                        by_sentence.get((name, sentence))
-                        for name in combo
-                        if name not in implied or (name, sentence) in by_sentence
-                    ]
-                    if parts and all(parts):
-                        chosen = [part[0] for part in parts if part]
-                        positions = tuple(sorted({p for m in chosen for p in m.positions}))
-                        triggers.append(Trigger(signal, positions, chosen[0].start))
+    blockers: dict[str, tuple[str, ...]] = {}
+    for rule in rules:
+        if rule.unless:
+            blockers[rule.signal] = (*blockers.get(rule.signal, ()), *rule.unless)
+        if not rule.combos or not by_sentence or not _applies(rule, question_id):
+            continue
+        for combo in rule.combos:
+            for sentence in range(tokens.sentence_count):
+                parts = [
+                    by_sentence.get((name, sentence))
+                    for name in combo
+                    if name not in implied or (name, sentence) in by_sentence
+                ]
+                if not parts or not all(parts):
+                    continue
+                others = [part[0] for part in parts[1:] if part]
+                for anchor in parts[0] or ():  # each occurrence: one may be negated
+                    chosen = [anchor, *others]
+                    positions = tuple(sorted({p for m in chosen for p in m.positions}))
+                    triggers.append(Trigger(rule.signal, positions, anchor.start))
     if not triggers:
         return triggers
     # a negator inside a recognised phrase ("niemand durft") belongs to that phrase
     bound = {p for m in concept_matches for p in m.positions} | claimed
     negators = [
         m
-        for m in selected
+        for m in found
         if (
             m.payload.kind is Kind.NEGATOR
             or (m.payload.kind is Kind.PARTICLE and m.payload.stance is Stance.NO)
         )
         and bound.isdisjoint(m.positions)
     ]
-    wide = [m for m in selected if m.payload.kind is Kind.WIDE_NEGATOR]
+    wide = [m for m in found if m.payload.kind is Kind.WIDE_NEGATOR]
     for trigger in triggers:
         scope = scopes[trigger.anchor]
-        negated = any(scopes[m.start] == scope for m in negators)
+        negated = any(
+            scopes[m.start] == scope and _distance(m, trigger.positions) <= NEGATION_REACH
+            for m in negators
+        )
         clause = tokens.clause[trigger.anchor]
         if any(tokens.clause[m.start] == clause and m.start < trigger.anchor for m in wide):
             negated = not negated
         sentence = tokens.sentence[trigger.anchor]
-        blockers = compiled.blockers.get(trigger.signal, ())
         trigger.negated = negated
         trigger.ignored = (
             sentence in tokens.question_sentences
             or sentence in mention_sentences
-            or any(by_sentence.get((name, sentence)) for name in blockers)
+            or any(by_sentence.get((name, sentence)) for name in blockers.get(trigger.signal, ()))
         )
     return triggers
 
 
-def _applies(compiled: Compiled, signal: str, question_id: str) -> bool:
-    allowed = compiled.signal_questions.get(signal)
-    if allowed and not any(_belongs(question_id, item) for item in allowed):
+def _distance(match: Match, positions: tuple[int, ...]) -> int:
+    return min(abs(p - q) for p in match.positions for q in positions)
+
+
+def _applies(rule: SignalRule, question_id: str) -> bool:
+    if rule.questions and not any(_belongs(question_id, item) for item in rule.questions):
         return False
-    skipped = compiled.signal_skips.get(signal, ())
-    return not any(_belongs(question_id, item) for item in skipped)
+    return not any(_belongs(question_id, item) for item in rule.skip_questions)
 
 
 def _belongs(question_id: str, item: str) -> bool:

@@ -32,13 +32,17 @@ from knowledge.understanding.signals import Trigger
 LEAD_WEIGHT = 3.0  # a particle opening the answer
 SENTENCE_LEAD_WEIGHT = 2.0  # a particle opening a later sentence
 CONCLUSION_WEIGHT = 6.0  # "... dus nee" / a closing "No." after a long answer
-SCOPED_PARTICLE_WEIGHT = 1.5  # "De OR wel", "workers yes"
+SCOPED_PARTICLE_WEIGHT = 1.5  # "de staf wel", "workers yes"
+OPENING_CUE_BONUS = 1.5  # a stance cue that opens the answer ("Deels, ...")
 HEDGE_UNKNOWN_WEIGHT = 3.0  # negative content under a hedge
 CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
+HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
+UNKNOWN_CONFIDENCE = 0.9
 TIE_ORDER = (Stance.PARTLY, Stance.UNKNOWN, Stance.NO, Stance.YES)
 _CONTENT = (Kind.CONTENT, Kind.QUESTION, Kind.DOUBLE_NEGATIVE)
+_CONTENT_REASONS = ("content", "contrast")
 
 
 @dataclass
@@ -118,6 +122,20 @@ class _Ballot:
         self.hedged: set[int] = set()
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
         self.absence_sentences: set[int] = set()
+        self.abuse_stated = False  # the question asks about an abuse and the text states it
+        self.subset_clauses = self._subset_clauses()
+
+    def _subset_clauses(self) -> set[int]:
+        """Clauses that speak about part of the whole: a site, a group, "in Turkije"."""
+        tokens = self.tokens
+        clauses = {tokens.clause[m.start] for m in self.compiled.subsets.find(tokens)}
+        prepositions = self.compiled.place_prepositions
+        for position, word in enumerate(tokens.words[:-1]):
+            if word in prepositions and tokens.clause[position + 1] == tokens.clause[position]:
+                start, _ = tokens.spans[position + 1]
+                if tokens.text[start : start + 1].isupper():
+                    clauses.add(tokens.clause[position])
+        return clauses
 
     def scope_at(self, position: int) -> _Scope:
         return self.info[self.scopes[position]]
@@ -127,6 +145,9 @@ class _Ballot:
         question_clauses = {
             self.tokens.clause[m.start] for m in self.selected if m.payload.kind is Kind.QUESTION
         }
+        own_clauses = {
+            self.tokens.clause[t.anchor] for t in self.triggers if t.signal == own
+        } | question_clauses
         for trigger in self.triggers:
             info = self.scope_at(trigger.anchor)
             if trigger.signal == own and self.risk in (Stance.YES, Stance.NO):
@@ -136,7 +157,9 @@ class _Ballot:
                 else:
                     info.neg += SIGNAL_WEIGHT
                 info.positions.extend(trigger.positions)
-            elif info.clause not in question_clauses:
+                if self.risk is Stance.YES and not trigger.negated:
+                    self.abuse_stated = True
+            elif info.clause not in own_clauses:
                 self.excluded.add(info.clause)
             hint = self.compiled.hints.get(trigger.signal)
             applies = hint is not None and (
@@ -179,8 +202,12 @@ class _Ballot:
                 weight = entry.weight
                 if conclusion_at is not None and _follows(selected, conclusion_at, index):
                     weight += CONCLUSION_WEIGHT
+                elif info.sentence == 0 and _opens_sentence(self.tokens, match, fillers):
+                    weight += OPENING_CUE_BONUS
                 assert entry.stance is not None
                 vote = Vote(entry.stance, weight, match.positions, "cue")
+                if entry.hedged:
+                    self.hedged.add(info.sentence)
                 if entry.minimiser:
                     self.minimisers.append((info.sentence, vote))
                 else:
@@ -230,7 +257,7 @@ class _Ballot:
             info.pos += entry.weight
         else:
             info.neg += entry.weight
-            if entry.kind is Kind.CONTENT and not info.negators:
+            if entry.kind in (Kind.CONTENT, Kind.QUESTION) and not info.negators:
                 self.absence_sentences.add(info.sentence)
         info.positions.extend(match.positions)
 
@@ -262,6 +289,12 @@ class _Ballot:
         negative = [(c, -net) for c, net in clause_net.items() if net < 0]
         total_pos = sum(net for _, net in positive)
         total_neg = sum(net for _, net in negative)
+        contrasting = {c for c, _ in positive + negative}
+        partial = bool(contrasting & self.subset_clauses)
+        if positive and negative and self.abuse_stated and not partial:
+            # "not fired, but transferred": the abuse happened, whatever else did not
+            negative = []
+            total_neg = 0.0
         if positive and negative and self.lead is not Stance.NO:
             shared = min(total_pos, total_neg)
             contrast = tuple(p for c, _ in positive + negative for p in clause_positions[c])
@@ -278,14 +311,22 @@ class _Ballot:
 
     def count_minimisers(self) -> None:
         for sentence, vote in self.minimisers:
+            if self.sarcasm:
+                continue
             if sentence in self.absence_sentences:
                 vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
             self.votes.append(vote)
 
     def decide(self) -> Decision:
         votes = self.votes
-        if self.sarcasm:
-            votes = [Vote(_swap(v.stance), v.weight, v.positions, v.reason) for v in votes]
+        if self.sarcasm and any(v.reason in _CONTENT_REASONS for v in votes):
+            # the ironic statement is the content ("totally independent 🙃"); the polite
+            # "sure"/"nooo" around it and "only" are part of the irony
+            votes = [
+                Vote(_swap(v.stance), v.weight, v.positions, v.reason)
+                for v in votes
+                if v.reason in _CONTENT_REASONS or v.stance in (Stance.UNKNOWN, Stance.PARTLY)
+            ]
         scores = dict.fromkeys(Stance, 0.0)
         for vote in votes:
             scores[vote.stance] += vote.weight
@@ -295,8 +336,10 @@ class _Ballot:
         if top < MIN_ANSWER_SCORE:
             return Decision(None, 0.0, (), votes)
         confidence = (1 - 0.5 * math.exp(-top / 2)) * (top - second) / top
-        if best is Stance.UNKNOWN or self.hedged:
-            confidence = min(confidence, 0.9)
+        if best is Stance.UNKNOWN:
+            confidence = min(confidence, UNKNOWN_CONFIDENCE)
+        elif self.hedged:
+            confidence = min(confidence, HEDGED_CONFIDENCE)
         strongest = max((v for v in votes if v.stance is best), key=lambda v: v.weight)
         confidence = round(max(0.05, min(confidence, 0.99)), 3)
         return Decision(best, confidence, strongest.positions, votes)
