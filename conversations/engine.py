@@ -100,6 +100,14 @@ class Engine:
         try:
             with self.store.transaction():
                 turn = self._turn(event)
+                if event.delivery_id and not self.store.remember_delivery(
+                    event.user_id, event.delivery_id
+                ):
+                    # Handled before: show where the user is (the first reply may have
+                    # been lost in a crash), change nothing.
+                    logger.info("Repeated delivery of a %s event ignored", event.kind)
+                    reprompt(turn)
+                    return turn.replies
                 source = turn.state
                 turn.state = self._dispatch(turn, event)
                 if turn.state not in allowed_targets(source):

@@ -27,6 +27,9 @@ class Event:
     data: str  # the text, the choice data, or the command name
     argument: str = ""  # text after a command, e.g. "/lang en" -> "en"
     language_hint: str | None = None  # e.g. Telegram language_code, used for new users
+    # The adapter's ID of this input (a Telegram update_id): an input delivered again with
+    # the same ID (a redelivery after a crash, a webhook retry) changes nothing.
+    delivery_id: str | None = None
 
 
 @dataclass(frozen=True)

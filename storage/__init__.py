@@ -6,14 +6,18 @@
 Exports (``storage.exports``) live beside it.
 """
 
+from storage.backup import BackupResult, backup_database
 from storage.database import DB_PATH_VARIABLE, DEFAULT_DB_PATH, resolve_db_path
 from storage.errors import NotFoundError, SchemaTooNewError, StorageError
 from storage.records import (
     AnswerRecord,
     AssessmentRecord,
     AssessmentStatus,
+    ChecklistCounts,
     Position,
+    PurgeCounts,
     SignalRecord,
+    StoreCounts,
     UserRecord,
 )
 from storage.store import Store
@@ -24,12 +28,17 @@ __all__ = [
     "AnswerRecord",
     "AssessmentRecord",
     "AssessmentStatus",
+    "BackupResult",
+    "ChecklistCounts",
     "NotFoundError",
     "Position",
+    "PurgeCounts",
     "SchemaTooNewError",
     "SignalRecord",
     "StorageError",
     "Store",
+    "StoreCounts",
     "UserRecord",
+    "backup_database",
     "resolve_db_path",
 ]

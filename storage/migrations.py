@@ -92,4 +92,17 @@ def _initial_schema(db: Database) -> None:
     )
 
 
+@migration(2, "deliveries handled per user, retention index")
+def _deliveries(db: Database) -> None:
+    # An adapter's input ID (a Telegram update_id) per user, so an input delivered twice
+    # is handled once; only the latest few per user are kept (see Store.remember_delivery).
+    db["deliveries"].create(
+        {"user": str, "key": str, "seen": str},
+        pk=("user", "key"),
+        not_null={"seen"},
+        foreign_keys=[("user", "users", "id")],
+    )
+    db["assessments"].create_index(["updated"])  # the daily retention purge
+
+
 LATEST_VERSION = len(MIGRATIONS)

@@ -70,3 +70,37 @@ class Position:
 
     state: str
     data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    """How many rows a retention purge deleted."""
+
+    assessments: int = 0
+    answers: int = 0
+    positions: int = 0
+    users: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.assessments + self.answers + self.positions + self.users
+
+
+@dataclass(frozen=True)
+class ChecklistCounts:
+    """Assessments and answers of one checklist (counts only)."""
+
+    checklist: str
+    assessments: int
+    answers: int
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """Numbers for the operator: how much is stored, never what."""
+
+    users: int
+    assessments: int
+    answers: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_checklist: tuple[ChecklistCounts, ...] = ()

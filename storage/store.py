@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,17 @@ from storage.records import (
     AnswerRecord,
     AssessmentRecord,
     AssessmentStatus,
+    ChecklistCounts,
     Position,
+    PurgeCounts,
     SignalRecord,
+    StoreCounts,
     UserRecord,
 )
 
 ASSESSMENT_FIELDS = ("name", "country", "sector", "status", "position")
+# A redelivered input is always one of the last few; older delivery keys are dropped.
+DELIVERIES_KEPT_PER_USER = 50
 # Named columns, so a column a later release adds never reaches the records.
 _USER_COLUMNS = ", ".join(field.name for field in fields(UserRecord))
 _ASSESSMENT_COLUMNS = ", ".join(field.name for field in fields(AssessmentRecord))
@@ -250,6 +256,25 @@ class Store:
                 [user_id, position.state, json.dumps(position.data, ensure_ascii=False), now()],
             )
 
+    # -- deliveries ----------------------------------------------------------------------
+
+    def remember_delivery(self, user_id: str, key: str) -> bool:
+        """Record that the user's input ``key`` (e.g. a Telegram update_id) is being
+        handled; False when it was already, so a redelivered input is handled once."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO deliveries (user, key, seen) VALUES (?, ?, ?)",
+                [user_id, key, now()],
+            )
+            if cursor.rowcount == 0:
+                return False
+            self.db.execute(
+                "DELETE FROM deliveries WHERE user = ? AND rowid NOT IN (SELECT rowid FROM"
+                " deliveries WHERE user = ? ORDER BY rowid DESC LIMIT ?)",
+                [user_id, user_id, DELIVERIES_KEPT_PER_USER],
+            )
+        return True
+
     # -- privacy -------------------------------------------------------------------------
 
     def delete_user_data(self, user_id: str) -> int:
@@ -263,11 +288,68 @@ class Store:
             for sql in (
                 "DELETE FROM assessments WHERE user = ?",
                 "DELETE FROM positions WHERE user = ?",
+                "DELETE FROM deliveries WHERE user = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 deleted += self.db.execute(sql, [user_id]).rowcount
             self._checkpoint_after_commit = True
         return deleted
+
+    def purge_untouched(self, days: int, *, at: datetime | None = None) -> PurgeCounts:
+        """Retention: delete every assessment (with its answers) not changed for ``days``
+        days, dialogue positions idle that long, and users with nothing left."""
+        if days < 1:
+            raise StorageError(f"retention must be at least 1 day, got {days}")
+        cutoff = ((at or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
+        old_assessments = "SELECT id FROM assessments WHERE updated < ?"
+        with self.transaction():
+            answers = self.db.execute(
+                f"DELETE FROM answers WHERE assessment IN ({old_assessments})", [cutoff]
+            ).rowcount
+            assessments = self.db.execute(
+                "DELETE FROM assessments WHERE updated < ?", [cutoff]
+            ).rowcount
+            positions = self.db.execute(
+                "DELETE FROM positions WHERE updated < ?", [cutoff]
+            ).rowcount
+            self.db.execute("DELETE FROM deliveries WHERE seen < ?", [cutoff])
+            users = self.db.execute(
+                "DELETE FROM users WHERE created < ?"
+                " AND id NOT IN (SELECT user FROM assessments)"
+                " AND id NOT IN (SELECT user FROM positions)"
+                " AND id NOT IN (SELECT user FROM deliveries)",
+                [cutoff],
+            ).rowcount
+            counts = PurgeCounts(assessments, answers, positions, users)
+            if counts.total:
+                self._checkpoint_after_commit = True
+        return counts
+
+    def counts(self) -> StoreCounts:
+        """How many users, assessments and answers there are, by status and checklist."""
+        total = self._query(
+            "SELECT (SELECT COUNT(*) FROM users) AS users,"
+            " (SELECT COUNT(*) FROM assessments) AS assessments,"
+            " (SELECT COUNT(*) FROM answers) AS answers",
+            [],
+        )[0]
+        statuses = self._query(
+            "SELECT status, COUNT(*) AS n FROM assessments GROUP BY status ORDER BY status", []
+        )
+        checklists = self._query(
+            "SELECT checklist, COUNT(DISTINCT assessments.id) AS assessments,"
+            " COUNT(answers.id) AS answers FROM assessments"
+            " LEFT JOIN answers ON answers.assessment = assessments.id"
+            " GROUP BY checklist ORDER BY checklist",
+            [],
+        )
+        return StoreCounts(
+            users=total["users"],
+            assessments=total["assessments"],
+            answers=total["answers"],
+            by_status={row["status"]: row["n"] for row in statuses},
+            by_checklist=tuple(ChecklistCounts(**row) for row in checklists),
+        )
 
     def _query(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         with self._lock:

@@ -87,6 +87,32 @@ def test_a_pressed_answer_delivered_twice_is_stored_once(midway) -> None:
     assert question_number(midway) == 4
 
 
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [(T, "deels"), (C, None), (EventKind.COMMAND, "skip")],
+    ids=["typed", "pressed", "command"],
+)
+def test_the_same_delivery_twice_is_handled_once(midway, kind, data) -> None:
+    from conversations.events import Event
+
+    data = data or midway.choice("Deels").data
+    first = Event(midway.user_id, kind, data, "", "nl", delivery_id="update-41")
+    midway.replies = midway.engine.handle(first)
+    after_first, position = midway.answers(), midway.position
+    assert question_number(midway) == 4
+    midway.replies = midway.engine.handle(first)
+    assert len(midway.replies) == 1  # where the user is, nothing new
+    assert question_number(midway) == 4
+    assert midway.replies[0].answered is None
+    assert (midway.answers(), midway.position) == (after_first, position)
+    assert len(midway.engine.store.answer_history(midway.user_id, midway.current().id)) == len(
+        after_first
+    )
+    other = Event(midway.user_id, T, "ja", "", "nl", delivery_id="update-42")
+    midway.replies = midway.engine.handle(other)  # a new delivery is handled as usual
+    assert question_number(midway) == 5
+
+
 def test_an_old_button_after_back_is_refused(midway) -> None:
     old_question_3 = midway.choice("Ja").data
     midway.press("Vorige")
