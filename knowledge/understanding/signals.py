@@ -31,7 +31,7 @@ class Trigger:
     ignored: bool = False  # in an echoed question or a mere mention of a risk category
 
 
-NEGATION_REACH = 4  # a negator further away negates something else ("na het ongeluk ... niks")
+NEGATION_REACH = 3  # a negator further away negates something else ("na het ongeluk ... niks")
 
 
 def find_triggers(

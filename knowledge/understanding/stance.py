@@ -36,6 +36,7 @@ SCOPED_PARTICLE_WEIGHT = 1.5  # "de staf wel", "workers yes"
 OPENING_CUE_BONUS = 1.5  # a stance cue that opens the answer ("Deels, ...")
 HEDGE_UNKNOWN_WEIGHT = 3.0  # negative content under a hedge
 CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
+SUBSET_BONUS = 1.5  # ... about named parts: "in de hoofdfabriek wel, in de nieuwe niet"
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
 HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
@@ -298,7 +299,8 @@ class _Ballot:
         if positive and negative and self.lead is not Stance.NO:
             shared = min(total_pos, total_neg)
             contrast = tuple(p for c, _ in positive + negative for p in clause_positions[c])
-            self.votes.append(Vote(Stance.PARTLY, CONTRAST_WEIGHT + shared, contrast, "contrast"))
+            weight = CONTRAST_WEIGHT + shared + (SUBSET_BONUS if partial else 0.0)
+            self.votes.append(Vote(Stance.PARTLY, weight, contrast, "contrast"))
             if total_pos > shared:
                 self.votes.append(Vote(Stance.YES, total_pos - shared, contrast, "content"))
             if total_neg > shared:
