@@ -224,6 +224,9 @@ def _valid_stance(value: str | None) -> str | None:
     return value if value in {s.value for s in Stance} else None
 
 
+_STANCE_VALUES = frozenset(stance.value for stance in Stance)
+
+
 def _signals_of(
     knowledge: KnowledgeBase, question: Question | None, answer: AnswerInfo | None
 ) -> list[tuple[str, str]]:
@@ -238,7 +241,9 @@ def _signals_of(
         if signal_id not in knowledge.signals:
             logger.warning("answer to %s names unknown signal %r", answer.question_id, signal_id)
             continue
-        found.append((signal_id, evidence.strip()))
+        words = evidence.strip()
+        # An implied hit carries the stance itself ("yes"), not words the user typed.
+        found.append((signal_id, "" if words in _STANCE_VALUES else words))
     merged: dict[str, str] = {}
     for signal_id, evidence in found:
         if not merged.get(signal_id):

@@ -10,12 +10,14 @@ import yaml
 
 from conversations.summary import (
     AnswerInfo,
+    AssessmentInfo,
     ReportTextsMissing,
     build_summary,
     iso_date,
     report_labels,
 )
 from conversations.summary_model import ReportLabels, Summary
+from knowledge.loader import default_knowledge
 from knowledge.schema import Reference
 from tests.test_summary_fixture import (
     LONG_ANSWER,
@@ -277,3 +279,30 @@ def test_report_texts_fill_in_with_the_placeholders_renderers_pass(language: str
         text.format(**values)
     assert len(labels.months.split()) == 12
     assert labels.date("2025-05-01") in {"1 mei 2025", "1 May 2025"}
+
+
+def test_implied_finding_shows_no_stance_word_as_evidence() -> None:
+    """A button answer raises the question's signal; the report must not quote "yes"."""
+    knowledge = default_knowledge()
+    question = next(q for q in knowledge.questions.values() if q.risk_if == "yes")
+    info = AssessmentInfo(
+        id=1,
+        name="Test BV",
+        country="",
+        sector="",
+        checklist_id=question.id.split(".")[0],
+        created="2026-11-25T10:00:00+00:00",
+        updated="2026-11-25T10:00:00+00:00",
+        language="nl",
+    )
+    answer = AnswerInfo(
+        question_id=question.id,
+        text="Ja",
+        stance="yes",
+        signals=[(question.signal, "yes")],
+        confidence=1.0,
+        answered_at="2026-11-25T10:00:00+00:00",
+    )
+    summary = build_summary(knowledge, info, [answer], "nl")
+    finding = next(f for f in summary.findings if f.signal_id == question.signal)
+    assert finding.evidence == ()
