@@ -73,8 +73,12 @@ ABSENCE_WEIGHT = 1.5  # content that describes absence outweighs a plain "we hav
 SIGNAL_WEIGHT = 2.0
 
 
-def compile_lexicon(lexicon: Lexicon) -> Compiled:
-    """Build the normaliser (with typo vocabulary) and every phrase index."""
+def compile_lexicon(lexicon: Lexicon, known_texts: Iterable[str] = ()) -> Compiled:
+    """Build the normaliser (with typo vocabulary) and every phrase index.
+
+    ``known_texts`` (the knowledge base's own questions and explanations) add real
+    domain words: typos are corrected towards them, and they are never "corrected".
+    """
     normaliser = Normaliser(lexicon)
     compiled = Compiled(normaliser=normaliser)
     answers = compiled.answers
@@ -129,13 +133,15 @@ def compile_lexicon(lexicon: Lexicon) -> Compiled:
         add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT + 0.5))
         compiled.questions[question_id] = index
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
-    normaliser.speller = _speller(lexicon, normaliser)
+    normaliser.speller = _speller(lexicon, normaliser, known_texts)
     return compiled
 
 
-def _speller(lexicon: Lexicon, normaliser: Normaliser) -> Speller:
+def _speller(lexicon: Lexicon, normaliser: Normaliser, known_texts: Iterable[str]) -> Speller:
     """The typo vocabulary: every word any phrase uses, plus the common-word list."""
     words: set[str] = set(normaliser.synonym_words())
+    for text in known_texts:
+        words.update(normaliser.tokens(text, spell=False).words)
     prefixes: set[str] = set()
     suffixes: set[str] = set()
     for _, phrase in iter_phrases(lexicon):
@@ -149,4 +155,5 @@ def _speller(lexicon: Lexicon, normaliser: Normaliser) -> Speller:
     common: set[str] = set()
     for phrase in lexicon.normalisation.common_words:
         common.update(normaliser.tokens(phrase, spell=False, synonyms=False).words)
-    return Speller(words, prefixes, suffixes, common)
+    confusable = [fold_word(pair) for pair in lexicon.normalisation.confusable_letters]
+    return Speller(words, prefixes, suffixes, common, confusable)

@@ -59,6 +59,7 @@ class Normalisation(_Model):
     suffix_rewrites: dict[str, str] = {}  # word ending -> replacement ("n't" -> " not")
     emoji: dict[str, str] = {}  # emoji -> words
     common_words: tuple[Phrase, ...] = ()  # never treated as typos of vocabulary words
+    confusable_letters: tuple[Phrase, ...] = ()  # sound-alike letter pairs: "dt", "iy"
 
 
 class Abbreviation(_Model):

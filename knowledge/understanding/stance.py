@@ -38,6 +38,7 @@ HEDGE_UNKNOWN_WEIGHT = 3.0  # negative content under a hedge
 CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
 SUBSET_BONUS = 1.5  # ... about named parts: "in de hoofdfabriek wel, in de nieuwe niet"
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
+ELLIPSIS_WORDS = 4  # "maar stakingen niet" repeats the verb of the clause before
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
 HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
 UNKNOWN_CONFIDENCE = 0.9
@@ -138,6 +139,12 @@ class _Ballot:
                     clauses.add(tokens.clause[position])
         return clauses
 
+    def _elliptic(self, info: _Scope) -> bool:
+        """A short contrast clause that leaves out its verb: "maar stakingen niet"."""
+        words = [p for p, scope in enumerate(self.scopes) if self.info[scope] is info]
+        first = self.tokens.words[words[0]] if words else ""
+        return len(words) <= ELLIPSIS_WORDS and first in self.compiled.normaliser.clause_breaks
+
     def scope_at(self, position: int) -> _Scope:
         return self.info[self.scopes[position]]
 
@@ -157,6 +164,8 @@ class _Ballot:
                     info.pos += SIGNAL_WEIGHT
                 else:
                     info.neg += SIGNAL_WEIGHT
+                    if not trigger.negated:
+                        self.absence_sentences.add(info.sentence)
                 info.positions.extend(trigger.positions)
                 if self.risk is Stance.YES and not trigger.negated:
                     self.abuse_stated = True
@@ -196,8 +205,8 @@ class _Ballot:
                     info.negators += 1
                     info.positions.extend(match.positions)
             elif kind is Kind.CUE:
-                if inside_signal or info.clause in self.excluded:
-                    continue
+                if info.clause in self.excluded:
+                    continue  # "ja, maar er werken kinderen van misschien 12": not a hedge
                 if entry.speaker_only and third_person.get(info.clause, match.start) < match.start:
                     continue
                 weight = entry.weight
@@ -266,10 +275,12 @@ class _Ballot:
         echo = self.tokens.question_sentences
         clause_net: dict[int, float] = {}
         clause_positions: dict[int, list[int]] = {}
+        previous: tuple[int, int, float] | None = None  # (clause, sentence, net) with content
         for info in self.info.values():
             if info.sentence in echo or info.clause in self.excluded:
                 continue
             pos, neg = info.pos, info.neg
+            bare = bool(info.negators) and pos == neg == info.direct_pos == 0 and not info.wide
             if info.negators:
                 pos, neg = neg, pos
                 if pos == neg == 0:
@@ -279,6 +290,19 @@ class _Ballot:
             pos += info.direct_pos
             if pos == neg == 0:
                 continue
+            if (
+                bare
+                and previous is not None
+                and previous[0] != info.clause
+                and previous[1] == info.sentence
+                and previous[2] < 0
+                and self._elliptic(info)
+            ):
+                # "vakbonden zijn toegestaan, stakingen niet": the "niet" repeats and
+                # negates the previous clause's predicate
+                pos, neg = neg, pos
+            elif not bare:
+                previous = (info.clause, info.sentence, pos - neg)
             if info.sentence in self.hedged and neg > pos:
                 self.votes.append(
                     Vote(Stance.UNKNOWN, HEDGE_UNKNOWN_WEIGHT, tuple(info.positions), "hedge")

@@ -22,6 +22,7 @@ from knowledge.understanding.types import TopicMatch
 STRONG_SCORE = 60.0
 EXTRA_STRONG_SCORE = 15.0
 RELATED_SCORE = 20.0
+FIRST_NAMED_BONUS = 10.0  # the topic named first is what the question is about
 EXAMPLE_BONUS = 0.1  # share of the example similarity added to break ties
 
 
@@ -37,6 +38,7 @@ class TopicFinder:
         self.blockers = PhraseIndex()
         self.examples: list[str] = []
         self.example_topics: list[str] = []
+        self.examples_of: dict[str, list[str]] = {}
         usable = set(available)
         for entry in words.topics:
             if usable and entry.topic not in usable:
@@ -46,8 +48,10 @@ class TopicFinder:
             for phrase in entry.related:
                 self.index.add(compile_phrase(phrase, normaliser), (entry.topic, False))
             for example in entry.examples:
-                self.examples.append(" ".join(normaliser.tokens(example).words))
+                normalised = " ".join(normaliser.tokens(example).words)
+                self.examples.append(normalised)
                 self.example_topics.append(entry.topic)
+                self.examples_of.setdefault(entry.topic, []).append(normalised)
         for phrase in words.not_a_topic:
             self.blockers.add(compile_phrase(phrase, normaliser), None)
 
@@ -61,21 +65,28 @@ class TopicFinder:
             topic, strong = match.payload
             if strong:
                 count = strong_seen.get(topic, 0)
-                scores[topic] = scores.get(topic, 0.0) + (
-                    STRONG_SCORE if count == 0 else EXTRA_STRONG_SCORE
-                )
+                score = STRONG_SCORE if count == 0 else EXTRA_STRONG_SCORE
+                if not strong_seen:
+                    score += FIRST_NAMED_BONUS  # "what does leverage mean in due diligence"
+                scores[topic] = scores.get(topic, 0.0) + score
                 strong_seen[topic] = count + 1
             else:
                 scores[topic] = scores.get(topic, 0.0) + RELATED_SCORE
         query = " ".join(tokens.words)
-        named = bool(strong_seen)  # a topic named outright beats a look-alike example
-        if self.examples:
+        if strong_seen:
+            # a topic named outright beats a look-alike example; examples break ties
+            for topic in scores:
+                examples = self.examples_of.get(topic)
+                if examples:
+                    best = process.extractOne(query, examples, scorer=fuzz.token_sort_ratio)
+                    scores[topic] += EXAMPLE_BONUS * best[1]
+        elif self.examples:
             for _, similarity, index in process.extract(
                 query, self.examples, scorer=fuzz.token_sort_ratio, limit=3
             ):
                 topic = self.example_topics[index]
                 bonus = EXAMPLE_BONUS * similarity
-                if not named and similarity >= self.settings.example_min_similarity:
+                if similarity >= self.settings.example_min_similarity:
                     scores[topic] = max(scores.get(topic, 0.0), similarity) + bonus
                 elif topic in scores:
                     scores[topic] += bonus

@@ -15,6 +15,23 @@ if TYPE_CHECKING:
     from knowledge.loader import KnowledgeBase
 
 
+def _domain_texts(knowledge: KnowledgeBase) -> list[str]:
+    """Every user-facing text of the knowledge base: the domain's own vocabulary."""
+    texts: list[str] = []
+    for checklist in knowledge.checklists:
+        for text in (checklist.title, checklist.intro):
+            texts += [text.nl, text.en]
+        for question in checklist.questions:
+            for text in (question.text, question.why, *question.follow_up):
+                texts += [text.nl, text.en]
+    for signal in knowledge.signals.values():
+        for text in (signal.title, signal.explanation, signal.tip, *signal.advice):
+            texts += [text.nl, text.en]
+    for topic in knowledge.topics.values():
+        texts += [topic.title.nl, topic.title.en, topic.answer.nl, topic.answer.en]
+    return texts
+
+
 class Understanding:
     """Interprets answers, finds knowledge topics and navigation intents.
 
@@ -27,7 +44,7 @@ class Understanding:
         if lexicon is None:
             raise ValueError("the knowledge base has no understanding lexicon")
         self.knowledge = knowledge
-        self.compiled = compile_lexicon(lexicon)
+        self.compiled = compile_lexicon(lexicon, _domain_texts(knowledge))
         self.answers = AnswerReader(self.compiled, knowledge.questions)
         self.topics = TopicFinder(self.compiled.normaliser, lexicon.topics, knowledge.topics)
         self.intents = IntentFinder(self.compiled, lexicon.intent_settings)
