@@ -21,6 +21,9 @@ DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_WEBHOOK_PORT = 8443
 DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"  # the webhook server must be reachable from outside
 DEFAULT_POLL_TIMEOUT = 10  # seconds Telegram may hold a getUpdates long poll open
+DEFAULT_RETENTION_DAYS = 180  # assessments untouched this long are deleted
+MAX_RETENTION_DAYS = 3650
+DEFAULT_RATE_LIMIT = 30  # messages per second: Telegram's limit for one bot
 
 LANGUAGES = ("nl", "en")
 # Every variable load_config reads; .env.example documents each (a test checks both ways).
@@ -38,6 +41,10 @@ ENVIRONMENT_VARIABLES = (
     "WEBHOOK_SECRET",
     "PORT",
     "WEBHOOK_LISTEN",
+    "RETENTION_DAYS",
+    "ALLOWED_USER_IDS",
+    "ADMIN_USER_IDS",
+    "TELEGRAM_RATE_LIMIT",
 )
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as webhook secret token.
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -65,6 +72,18 @@ class BotConfig:
     heartbeat_file: Path | None = None
     poll_timeout: int = DEFAULT_POLL_TIMEOUT
     log_salt: str | None = None  # None: a random salt per process for hashed user IDs
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    allowed_user_ids: frozenset[int] | None = None  # None: everyone may use the bot
+    admin_user_ids: frozenset[int] = frozenset()  # may use /stats (counts only)
+    rate_limit: int = DEFAULT_RATE_LIMIT  # 0: no limiter (a local Bot API server, load tests)
+
+    def is_allowed(self, user_id: int) -> bool:
+        """Whether this Telegram user may use the bot (admins always may)."""
+        return (
+            self.allowed_user_ids is None
+            or user_id in self.allowed_user_ids
+            or user_id in self.admin_user_ids
+        )
 
     @property
     def file_url(self) -> str:
@@ -139,6 +158,20 @@ def _read_url(environ: Mapping[str, str], name: str, default: str | None) -> str
     return raw
 
 
+def _read_ids(environ: Mapping[str, str], name: str) -> frozenset[int] | None:
+    """Telegram user IDs separated by commas or spaces; None when the variable is unset."""
+    raw = _clean(environ, name)
+    if raw is None:
+        return None
+    parts = [part for part in re.split(r"[\s,;]+", raw) if part]
+    bad = [part for part in parts if not (part.isascii() and part.isdigit())]
+    if bad:
+        raise ConfigError(
+            f"{name}: expected Telegram user IDs (numbers) separated by commas, got {bad[0]!r}"
+        )
+    return frozenset(int(part) for part in parts)
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> BotConfig:
     """Read and check every setting; raises ConfigError naming the first bad variable."""
     env = os.environ if environ is None else environ
@@ -169,4 +202,14 @@ def load_config(environ: Mapping[str, str] | None = None) -> BotConfig:
         heartbeat_file=Path(heartbeat) if heartbeat else None,
         poll_timeout=_read_int(env, "POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT, 1, 50),
         log_salt=_clean(env, "LOG_SALT"),
+        retention_days=retention_days(env),
+        allowed_user_ids=_read_ids(env, "ALLOWED_USER_IDS"),
+        admin_user_ids=_read_ids(env, "ADMIN_USER_IDS") or frozenset(),
+        rate_limit=_read_int(env, "TELEGRAM_RATE_LIMIT", DEFAULT_RATE_LIMIT, 0, 10_000),
     )
+
+
+def retention_days(environ: Mapping[str, str] | None = None) -> int:
+    """RETENTION_DAYS: days an untouched assessment is kept (also used by `imvo-coach purge`)."""
+    env = os.environ if environ is None else environ
+    return _read_int(env, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS)

@@ -5,14 +5,20 @@ SQLite, so this module holds no conversation state of its own and a restarted bo
 resumes every chat. Updates are processed one at a time (PTB's default), because each
 answer depends on the position the previous one left.
 
-Handlers, first match wins::
+Handlers, first match wins (after the access gate, see telegram_access.py)::
 
+    not on ALLOWED_USER_IDS               -> one polite refusal, nothing stored
     group/channel: command or bot added  -> "private chats only", nothing else
+    private: /stats from an admin         -> counts only (others: an unknown command)
     private: /command (English or Dutch alias) -> Event(COMMAND)
     private: other /word                  -> Event(TEXT): the engine names it unknown
     private: text                         -> Event(TEXT)
     private: photo, voice, sticker, ...   -> "I can only read text"
     button press                          -> answer, Event(CHOICE), mark the question answered
+
+Each event carries the update_id, so an update Telegram delivers twice (after a crash,
+or a webhook retry) changes nothing the second time. A daily job (and one at start)
+deletes what was untouched for RETENTION_DAYS.
 """
 
 from __future__ import annotations
@@ -33,16 +39,19 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import BotConfig
+from bot.telegram_access import AccessGate, stats_text
 from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
 from bot.telegram_send import ChatSender, is_not_modified, safe
 from conversations.commands import COMMANDS, DUTCH_ALIASES, command_name
 from conversations.events import Event, EventKind, Reply
 from knowledge.loader import KnowledgeBase
+from storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +64,7 @@ MENU_COMMANDS = (
 ALLOWED_UPDATES = ["message", "callback_query"]
 HEARTBEAT_INTERVAL = 30  # seconds; the Docker HEALTHCHECK allows 120 without a touch
 RATE_LIMIT_RETRIES = 3  # RetryAfter (flood control) is retried by AIORateLimiter
+RETENTION_INTERVAL = 24 * 60 * 60  # seconds between retention purges
 
 
 class DialogueEngine(Protocol):
@@ -67,12 +77,20 @@ class TelegramBot:
     """Routes one bot's updates to the engine and sends the replies back."""
 
     def __init__(
-        self, engine: DialogueEngine, knowledge: KnowledgeBase, config: BotConfig
+        self,
+        engine: DialogueEngine,
+        knowledge: KnowledgeBase,
+        config: BotConfig,
+        store: Store | None = None,
     ) -> None:
         self.engine = engine
         self.knowledge = knowledge
         self.config = config
+        # For /stats and retention; by default the engine's own store.
+        self.store: Store | None = store or getattr(engine, "store", None)
         self.user_tag = UserHasher(config.log_salt)
+        self.gate = AccessGate(config, knowledge, self.user_tag)
+        self.bot_id = config.token.split(":", 1)[0] if config.token else "bot"
 
     # -- wiring ---------------------------------------------------------------------------
     def register(self, app: Application) -> None:
@@ -81,12 +99,14 @@ class TelegramBot:
         private = filters.ChatType.PRIVATE & new_messages
         elsewhere = ~filters.ChatType.PRIVATE & new_messages
         names = [*COMMANDS, *DUTCH_ALIASES]  # other /words reach the engine as text
+        app.add_handler(TypeHandler(Update, self.gate.check), group=-1)
         app.add_handlers(
             [
                 MessageHandler(
                     elsewhere & (filters.COMMAND | filters.StatusUpdate.NEW_CHAT_MEMBERS),
                     self.on_group,
                 ),
+                CommandHandler("stats", self.on_stats, filters=private),
                 CommandHandler(names, self.on_command, filters=private),
                 MessageHandler(private & filters.TEXT, self.on_text),
                 MessageHandler(private & filters.ATTACHMENT, self.on_non_text),
@@ -110,6 +130,27 @@ class TelegramBot:
             # Touch once now: a job due before the JobQueue starts would count as missed.
             await self.heartbeat(None)
             app.job_queue.run_repeating(self.heartbeat, HEARTBEAT_INTERVAL)
+        if self.store is not None and app.job_queue is not None:
+            await self.purge(None)  # once at start, then daily
+            app.job_queue.run_repeating(self.purge, RETENTION_INTERVAL, first=RETENTION_INTERVAL)
+
+    async def purge(self, context: ContextTypes.DEFAULT_TYPE | None) -> None:
+        """Delete what was untouched for RETENTION_DAYS; log the counts only."""
+        if self.store is None:
+            return
+        try:
+            counts = self.store.purge_untouched(self.config.retention_days)
+        except Exception:  # a locked or broken database must not stop the bot
+            logger.exception("Retention purge failed")
+            return
+        logger.info(
+            "Retention (%d days): deleted %d assessments, %d answers, %d positions, %d users",
+            self.config.retention_days,
+            counts.assessments,
+            counts.answers,
+            counts.positions,
+            counts.users,
+        )
 
     async def heartbeat(self, context: ContextTypes.DEFAULT_TYPE | None) -> None:
         """Touch the heartbeat file the container's HEALTHCHECK watches."""
@@ -131,6 +172,21 @@ class TelegramBot:
         argument = " ".join(context.args or ())
         logger.info("Command /%s from %s", name, self._tag(update))
         await self._run(update, context, self._event(update, EventKind.COMMAND, name, argument))
+
+    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Sends an admin the counts; for anyone else /stats is an unknown command."""
+        user = update.effective_user
+        if user is None or user.id not in self.config.admin_user_ids or self.store is None:
+            await self.on_text(update, context)
+            return
+        logger.info("Stats for admin %s", self._tag(update))
+        language = self._language(update)
+        text = stats_text(
+            self.knowledge, self.store.counts(), language, self.config.retention_days
+        )
+        chat = update.effective_chat
+        assert chat is not None
+        await ChatSender(context.bot, chat.id, context.chat_data).text(text)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sends typed text (an answer, a question, an unknown /word) to the engine."""
@@ -222,7 +278,14 @@ class TelegramBot:
         await ChatSender(context.bot, chat.id, context.chat_data).text(text)
 
     def _event(self, update: Update, kind: EventKind, data: str, argument: str = "") -> Event:
-        return Event(self._user_id(update), kind, data, argument, self._language_hint(update))
+        return Event(
+            self._user_id(update),
+            kind,
+            data,
+            argument,
+            self._language_hint(update),
+            delivery_id=f"{self.bot_id}:{update.update_id}",
+        )
 
     # -- who is talking -------------------------------------------------------------------
     @staticmethod
@@ -260,20 +323,25 @@ def _answered(replies: list[Reply]) -> str | None:
 
 
 def build_application(
-    config: BotConfig, engine: DialogueEngine, knowledge: KnowledgeBase
+    config: BotConfig,
+    engine: DialogueEngine,
+    knowledge: KnowledgeBase,
+    store: Store | None = None,
 ) -> Application:
     """A PTB Application talking to ``config.api_url`` with every handler registered."""
     if not config.token:
         raise ValueError("build_application needs a token")
     quiet_request_logs()
-    adapter = TelegramBot(engine, knowledge, config)
+    adapter = TelegramBot(engine, knowledge, config, store)
     app = (
         Application.builder()
         .token(config.token)
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
+        )
         .concurrent_updates(False)
         .post_init(adapter.post_init)
         .build()

@@ -103,7 +103,7 @@ async def test_reply_is_escaped_html_with_buttons(api: FakeBotApi, fake: FakeBot
     assert sent["parse_mode"] == "HTML"
     assert "&lt;IMVO&gt;" in sent["text"]
     assert anna.buttons() == ["Ja", "Nee", "Deels"]
-    assert engine.events == [Event("tg:1001", EventKind.COMMAND, "start", "", "nl")]
+    assert engine.events == [Event("tg:1001", EventKind.COMMAND, "start", "", "nl", "424242:1")]
 
 
 async def test_button_press_is_answered_and_marks_the_question(
@@ -115,7 +115,8 @@ async def test_button_press_is_answered_and_marks_the_question(
         await bot.say(anna, "/start")
         texts = await bot.press(anna, "Deels")
     assert texts == ["Genoteerd.", "Vraag 2 <b>&</b>?"]
-    assert engine.events[-1] == Event("tg:1001", EventKind.CHOICE, "a:q1:partly", "", "nl")
+    pressed = Event("tg:1001", EventKind.CHOICE, "a:q1:partly", "", "nl", "424242:2")
+    assert engine.events[-1] == pressed
     methods = [c.method for c in fake.calls if c.method != "getUpdates"]
     press = methods[methods.index("answerCallbackQuery") :]
     assert press == ["answerCallbackQuery", "editMessageText", "sendMessage", "sendMessage"]
@@ -375,7 +376,8 @@ async def test_presses_on_forged_or_very_old_messages(api: FakeBotApi, fake: Fak
         # Telegram sends date 0 for a message too old to show: still a press, nothing to edit.
         too_old = {"message_id": 1, "date": 0, "chat": anna.chat}
         await bot.settle(fake.push("callback_query", {**press, "id": "q-old", "message": too_old}))
-    assert engine.events[-1] == Event("tg:1001", EventKind.CHOICE, "a:q1:yes", "", "nl")
+    old_press = Event("tg:1001", EventKind.CHOICE, "a:q1:yes", "", "nl", "424242:3")
+    assert engine.events[-1] == old_press
     assert not fake.calls_of("editMessageText")
     assert [c.params["callback_query_id"] for c in fake.calls_of("answerCallbackQuery")] == [
         "q-group",

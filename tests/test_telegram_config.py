@@ -35,6 +35,11 @@ def test_defaults_without_any_setting() -> None:
     assert (config.default_language, config.log_level) == ("nl", "INFO")
     assert config.webhook_url is None
     assert config.heartbeat_file is None
+    assert config.retention_days == 180
+    assert config.allowed_user_ids is None
+    assert config.is_allowed(123)  # no allowlist: everyone
+    assert config.admin_user_ids == frozenset()
+    assert config.rate_limit == 30
 
 
 def test_every_setting_is_read() -> None:
@@ -52,6 +57,10 @@ def test_every_setting_is_read() -> None:
             "HEARTBEAT_FILE": "/tmp/hb",
             "POLL_TIMEOUT": "1",
             "LOG_SALT": "pepper",
+            "RETENTION_DAYS": "30",
+            "ALLOWED_USER_IDS": "1001, 1002 1003",
+            "ADMIN_USER_IDS": "42",
+            "TELEGRAM_RATE_LIMIT": "0",
         }
     )
     assert config.token == TOKEN
@@ -62,6 +71,13 @@ def test_every_setting_is_read() -> None:
     assert (config.webhook_port, config.webhook_listen) == (8080, "127.0.0.1")
     assert config.heartbeat_file == Path("/tmp/hb")
     assert (config.poll_timeout, config.log_salt) == (1, "pepper")
+    assert config.retention_days == 30
+    assert config.allowed_user_ids == {1001, 1002, 1003}
+    assert config.admin_user_ids == {42}
+    assert config.rate_limit == 0
+    assert config.is_allowed(1002)
+    assert config.is_allowed(42)  # an admin needs no place on the allowlist
+    assert not config.is_allowed(7)
 
 
 def test_token_from_a_secret_file(tmp_path: Path) -> None:
@@ -88,6 +104,10 @@ def test_token_from_a_secret_file(tmp_path: Path) -> None:
         ({"PORT": "70000"}, "PORT: expected a number from 1 to 65535"),
         ({"WEBHOOK_URL": "https://x.org/h"}, "WEBHOOK_SECRET: required when WEBHOOK_URL"),
         ({"WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET: use 1-256 characters"),
+        ({"RETENTION_DAYS": "0"}, "RETENTION_DAYS: expected a number from 1 to 3650"),
+        ({"ALLOWED_USER_IDS": "1001, @anna"}, "ALLOWED_USER_IDS: expected Telegram user IDs"),
+        ({"ADMIN_USER_IDS": "-5"}, "ADMIN_USER_IDS: expected Telegram user IDs"),
+        ({"TELEGRAM_RATE_LIMIT": "fast"}, "TELEGRAM_RATE_LIMIT: expected a whole number"),
     ],
     ids=[
         "unreadable-file",
@@ -99,6 +119,10 @@ def test_token_from_a_secret_file(tmp_path: Path) -> None:
         "range",
         "webhook-without-secret",
         "bad-secret",
+        "retention",
+        "allowlist",
+        "admins",
+        "rate",
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], message: str) -> None:
@@ -132,7 +156,7 @@ def test_env_example_documents_every_setting_and_nothing_else() -> None:
     documented = set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
     assert documented == set(ENVIRONMENT_VARIABLES)
     source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
-    read = set(re.findall(r'_(?:clean|read_int|read_url)\(env, "([A-Z_]+)"', source))
+    read = set(re.findall(r'_(?:clean|read_int|read_url|read_ids)\(env, "([A-Z_]+)"', source))
     read |= set(re.findall(r'_clean\(environ, "([A-Z_]+)"', source))
     assert read == set(ENVIRONMENT_VARIABLES)
 

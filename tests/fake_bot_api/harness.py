@@ -44,6 +44,14 @@ class RunningBot:
         await self.fake.wait_fetched(update_id)
         await self.app.update_queue.join()
 
+    async def redeliver(self, user: FakeUser, update_id: int) -> list[str]:
+        """Telegram delivers ``update_id`` again; returns the texts of the bot's new messages."""
+        before = len(user.messages())
+        self.fake.redeliver(update_id)
+        await self.fake.wait_redelivered()
+        await self.app.update_queue.join()
+        return user.texts()[before:]
+
     async def say(self, user: FakeUser, text: str) -> list[str]:
         """``user`` types ``text``; returns the texts of the bot's new messages."""
         before = len(user.messages())

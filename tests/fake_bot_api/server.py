@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
 import re
@@ -65,6 +66,9 @@ class FakeBot:
         }
         self.calls: list[ApiCall] = []
         self.updates: list[dict[str, Any]] = []
+        self.sent: dict[int, dict[str, Any]] = {}  # update_id -> every update ever queued
+        self.again: list[dict[str, Any]] = []  # updates to deliver once more
+        self._again_fetched_by = -1  # index in calls of the getUpdates that returned them
         self.chats: dict[int, dict[int, dict[str, Any]]] = {}  # chat -> message_id -> message
         self.commands: dict[str, list[dict[str, str]]] = {}  # language_code ("" default)
         self.webhook: dict[str, Any] = {"url": ""}
@@ -104,8 +108,26 @@ class FakeBot:
         """Queue one update for getUpdates; return its update_id."""
         update_id = next(self._update_ids)
         self.updates.append({"update_id": update_id, kind: payload})
+        self.sent[update_id] = self.updates[-1]
         asyncio.get_running_loop().create_task(self._notify())
         return update_id
+
+    def redeliver(self, update_id: int) -> int:
+        """Deliver update ``update_id`` once more, with the same ID, as Telegram does when
+        the bot did not confirm it (it crashed) or a webhook call failed."""
+        self.again.append(copy.deepcopy(self.sent[update_id]))
+        self._again_fetched_by = -1
+        asyncio.get_running_loop().create_task(self._notify())
+        return update_id
+
+    async def wait_redelivered(self, wait: float = 5.0) -> None:
+        """Wait until the bot fetched the redelivered updates and polled again after them."""
+
+        def confirmed() -> bool:
+            start = self._again_fetched_by
+            return start >= 0 and any(c.method == "getUpdates" for c in self.calls[start + 1 :])
+
+        await self.wait_for(confirmed, wait)
 
     def new_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
@@ -172,12 +194,22 @@ class FakeBot:
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 30.0)
         async with self.changed:
-            while not self.updates and not self.closed and time.monotonic() < deadline:
+            while (
+                not self.updates
+                and not self.again
+                and not self.closed
+                and time.monotonic() < deadline
+            ):
                 try:
                     await asyncio.wait_for(self.changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
-        return self.updates[: int(params.get("limit") or 100)]
+        # Redelivered updates come first, so the last update_id stays the newest.
+        batch = [*self.again, *self.updates[: int(params.get("limit") or 100)]]
+        if self.again:
+            self._again_fetched_by = len(self.calls) - 1
+            self.again = []
+        return batch
 
     async def api_sendmessage(self, params: dict, files: dict) -> Any:
         fields = formatted(params, "text", MAX_TEXT, required=True)
