@@ -209,3 +209,23 @@ def test_run_with_an_unusable_database_says_so(
     config = BotConfig(token=TOKEN, db_path=tmp_path)  # a folder, not a database file
     assert serve(config) == 1
     assert capsys.readouterr().err.startswith(f"Error: cannot open the database {tmp_path}")
+
+
+def test_run_refuses_a_database_from_a_newer_release(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from storage import Store
+
+    path = tmp_path / "future.db"
+    Store(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    monkeypatch.setattr("bot.telegram_logging.configure_logging", lambda *args: None)
+    assert serve(BotConfig(token=TOKEN, db_path=path)) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"Error: cannot open the database {path}: the database {path} has")
+    assert "schema version 99, but this version of imvo-coach supports up to" in error
+    assert "upgrade imvo-coach or use another database file" in error
