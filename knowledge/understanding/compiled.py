@@ -42,6 +42,7 @@ class Entry:
     healthy: bool | None = None  # relative content: True good state, False bad state
     minimiser: bool = False  # an "only"-cue: partly, or no when only a token gesture remains
     hedged: bool = False  # a softened cue: the dialogue should confirm
+    local: bool = False  # a negator that only reaches its own object ("zonder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class Compiled:
     signal_phrases: PhraseIndex = field(default_factory=PhraseIndex)  # payload: rule index
     subsets: PhraseIndex = field(default_factory=PhraseIndex)  # "vestiging", "some sites"
     place_prepositions: frozenset[str] = frozenset()
+    domain_words: frozenset[str] = frozenset()  # words of the lexicon and the questions
     rules: list[SignalRule] = field(default_factory=list)  # signal phrases point here
     hints: dict[str, StanceHint] = field(default_factory=dict)
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
@@ -69,11 +71,14 @@ class Compiled:
 
 
 QUESTION_CUE_WEIGHT = 1.5
+MIN_DOMAIN_WORD = 4  # shorter words say too little about the topic
 ABSENCE_WEIGHT = 1.5  # content that describes absence outweighs a plain "we have"
 SIGNAL_WEIGHT = 2.0
 
 
-def compile_lexicon(lexicon: Lexicon, known_texts: Iterable[str] = ()) -> Compiled:
+def compile_lexicon(
+    lexicon: Lexicon, known_texts: Iterable[str] = (), question_texts: Iterable[str] = ()
+) -> Compiled:
     """Build the normaliser (with typo vocabulary) and every phrase index.
 
     ``known_texts`` (the knowledge base's own questions and explanations) add real
@@ -89,6 +94,7 @@ def compile_lexicon(lexicon: Lexicon, known_texts: Iterable[str] = ()) -> Compil
             index.add(compile_phrase(phrase, normaliser), payload)
 
     add(answers, neg.negators, Entry(Kind.NEGATOR))
+    add(answers, neg.local_negators, Entry(Kind.NEGATOR, local=True))
     add(answers, neg.wide_negators, Entry(Kind.WIDE_NEGATOR))
     add(answers, neg.double_negatives, Entry(Kind.DOUBLE_NEGATIVE, Stance.YES))
     add(answers, neg.neutral, Entry(Kind.NEUTRAL))
@@ -133,7 +139,16 @@ def compile_lexicon(lexicon: Lexicon, known_texts: Iterable[str] = ()) -> Compil
         add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT + 0.5))
         compiled.questions[question_id] = index
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
-    normaliser.speller = _speller(lexicon, normaliser, known_texts)
+    speller = _speller(lexicon, normaliser, known_texts)
+    normaliser.speller = speller
+    domain: set[str] = set()
+    for _, phrase in iter_phrases(lexicon):
+        domain.update(w for kind, w in compile_phrase(phrase, normaliser) if kind == "w")
+    for text in question_texts:
+        domain.update(normaliser.tokens(text, spell=False).words)
+    compiled.domain_words = frozenset(
+        w for w in domain if len(w) >= MIN_DOMAIN_WORD and w not in speller.common
+    )
     return compiled
 
 

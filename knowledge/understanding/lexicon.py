@@ -74,6 +74,7 @@ class Negation(_Model):
     """Words that turn meaning around or structure an answer."""
 
     negators: tuple[Phrase, ...]  # negate the positive content of their clause
+    local_negators: tuple[Phrase, ...] = ()  # negate only the next words ("zonder contract")
     wide_negators: tuple[Phrase, ...] = ()  # "niet zo dat": flip the whole clause
     double_negatives: tuple[Phrase, ...] = ()  # "niet niks": together mean yes
     neutral: tuple[Phrase, ...] = ()  # judgements that say nothing about yes/no
@@ -406,6 +407,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
     neg = lexicon.negation
     for group in (
         neg.negators,
+        neg.local_negators,
         neg.wide_negators,
         neg.double_negatives,
         neg.neutral,

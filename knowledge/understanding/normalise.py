@@ -118,7 +118,8 @@ class Speller:
                 self.similar.add((pair[0], pair[1]))
                 self.similar.add((pair[1], pair[0]))
         self.vocabulary = frozenset(vocabulary)
-        self.known = self.vocabulary | frozenset(common)
+        self.common = frozenset(common)
+        self.known = self.vocabulary | self.common
         self.prefixes = frozenset(prefixes)
         self.suffixes = frozenset(suffixes)
         self.prefix_lengths = sorted({len(p) for p in self.prefixes})

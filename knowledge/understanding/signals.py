@@ -31,7 +31,8 @@ class Trigger:
     ignored: bool = False  # in an echoed question or a mere mention of a risk category
 
 
-NEGATION_REACH = 3  # a negator further away negates something else ("na het ongeluk ... niks")
+NEGATION_REACH = 3  # a negator further after it negates something else ("na het ongeluk ... niks")
+LOCAL_REACH = 2  # "zonder contract voor een hongerloon": "zonder" negates "contract" only
 
 
 def find_triggers(
@@ -103,8 +104,7 @@ def find_triggers(
     for trigger in triggers:
         scope = scopes[trigger.anchor]
         negated = any(
-            scopes[m.start] == scope and _distance(m, trigger.positions) <= NEGATION_REACH
-            for m in negators
+            scopes[m.start] == scope and _negates(m, trigger.positions) for m in negators
         )
         clause = tokens.clause[trigger.anchor]
         if any(tokens.clause[m.start] == clause and m.start < trigger.anchor for m in wide):
@@ -119,8 +119,15 @@ def find_triggers(
     return triggers
 
 
-def _distance(match: Match, positions: tuple[int, ...]) -> int:
-    return min(abs(p - q) for p in match.positions for q in positions)
+def _negates(negator: Match, positions: tuple[int, ...]) -> bool:
+    """A negator reaches forward over its scope ("er is nooit iemand ... ontslagen") but
+    only a few words back ("kinderen werken er niet"); "zonder" reaches just its object."""
+    first, last = min(positions), max(positions)
+    if negator.end <= first:
+        return not negator.payload.local or first - negator.end < LOCAL_REACH
+    if negator.start > last:
+        return negator.start - last <= NEGATION_REACH
+    return False
 
 
 def _applies(rule: SignalRule, question_id: str) -> bool:

@@ -40,6 +40,9 @@ SUBSET_BONUS = 1.5  # ... about named parts: "in de hoofdfabriek wel, in de nieu
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
 ELLIPSIS_WORDS = 4  # "maar stakingen niet" repeats the verb of the clause before
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
+STATEMENT_WEIGHT = 1.0  # a plain statement on the topic, without negation, affirms it
+STATEMENT_DOMAIN_WORDS = 2  # ... when it uses at least this many words of the domain
+STATEMENT_CONFIDENCE = 0.5
 HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
 UNKNOWN_CONFIDENCE = 0.9
 TIE_ORDER = (Stance.PARTLY, Stance.UNKNOWN, Stance.NO, Stance.YES)
@@ -125,6 +128,8 @@ class _Ballot:
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
         self.absence_sentences: set[int] = set()
         self.abuse_stated = False  # the question asks about an abuse and the text states it
+        self.statement = False  # decided by the plain-statement rule only
+        self.abuse_sentences: set[int] = set()
         self.subset_clauses = self._subset_clauses()
 
     def _subset_clauses(self) -> set[int]:
@@ -169,6 +174,7 @@ class _Ballot:
                 info.positions.extend(trigger.positions)
                 if self.risk is Stance.YES and not trigger.negated:
                     self.abuse_stated = True
+                    self.abuse_sentences.add(info.sentence)
             elif info.clause not in own_clauses:
                 self.excluded.add(info.clause)
             hint = self.compiled.hints.get(trigger.signal)
@@ -337,11 +343,30 @@ class _Ballot:
 
     def count_minimisers(self) -> None:
         for sentence, vote in self.minimisers:
-            if self.sarcasm:
-                continue
+            if self.sarcasm or sentence in self.abuse_sentences:
+                continue  # "only the state union is allowed" is the abuse, not a part
             if sentence in self.absence_sentences:
                 vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
             self.votes.append(vote)
+
+    def count_statement(self) -> None:
+        """No stance words at all: a plain on-topic statement ("Suppliers get it with every
+        order") describes what exists, so it leans yes; a negation would have said no."""
+        if self.votes:
+            return
+        tokens = self.tokens
+        domain = self.compiled.domain_words
+        words = [
+            word
+            for position, word in enumerate(tokens.words)
+            if tokens.sentence[position] not in tokens.question_sentences
+            and tokens.clause[position] not in self.excluded
+        ]
+        if any(info.negators for info in self.info.values()):
+            return
+        if sum(1 for word in words if word in domain) >= STATEMENT_DOMAIN_WORDS:
+            self.votes.append(Vote(Stance.YES, STATEMENT_WEIGHT, (), "statement"))
+            self.statement = True
 
     def decide(self) -> Decision:
         votes = self.votes
@@ -359,13 +384,15 @@ class _Ballot:
         ranked = sorted(TIE_ORDER, key=lambda s: -scores[s])
         best = ranked[0]
         top, second = scores[best], scores[ranked[1]]
-        if top < MIN_ANSWER_SCORE:
+        if top < MIN_ANSWER_SCORE and not self.statement:
             return Decision(None, 0.0, (), votes)
         confidence = (1 - 0.5 * math.exp(-top / 2)) * (top - second) / top
         if best is Stance.UNKNOWN:
             confidence = min(confidence, UNKNOWN_CONFIDENCE)
         elif self.hedged:
             confidence = min(confidence, HEDGED_CONFIDENCE)
+        if self.statement:
+            confidence = STATEMENT_CONFIDENCE
         strongest = max((v for v in votes if v.stance is best), key=lambda v: v.weight)
         confidence = round(max(0.05, min(confidence, 0.99)), 3)
         return Decision(best, confidence, strongest.positions, votes)
@@ -385,6 +412,7 @@ def decide_stance(
     ballot.count_phrases()
     ballot.count_clauses()
     ballot.count_minimisers()
+    ballot.count_statement()
     return ballot.decide()
 
 

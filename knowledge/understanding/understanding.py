@@ -44,7 +44,13 @@ class Understanding:
         if lexicon is None:
             raise ValueError("the knowledge base has no understanding lexicon")
         self.knowledge = knowledge
-        self.compiled = compile_lexicon(lexicon, _domain_texts(knowledge))
+        question_texts = [
+            text.get(lang)
+            for question in knowledge.questions.values()
+            for text in (question.text, *question.follow_up)
+            for lang in ("nl", "en")
+        ]
+        self.compiled = compile_lexicon(lexicon, _domain_texts(knowledge), question_texts)
         self.answers = AnswerReader(self.compiled, knowledge.questions)
         self.topics = TopicFinder(self.compiled.normaliser, lexicon.topics, knowledge.topics)
         self.intents = IntentFinder(self.compiled, lexicon.intent_settings)
