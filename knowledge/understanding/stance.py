@@ -345,7 +345,8 @@ class _Ballot:
         for sentence, vote in self.minimisers:
             if self.sarcasm or sentence in self.abuse_sentences:
                 continue  # "only the state union is allowed" is the abuse, not a part
-            if sentence in self.absence_sentences:
+            if sentence in self.absence_sentences or self.lead is Stance.NO:
+                # "alleen een poster", "nee, alleen in de pauze": the "only" explains a no
                 vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
             self.votes.append(vote)
 
