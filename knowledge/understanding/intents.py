@@ -3,8 +3,10 @@
 Two kinds of phrases per intent: ``anywhere`` phrases are unmistakable ("vorige vraag",
 "tot nu toe") and count inside a short message; ``alone`` phrases ("stop", "terug") count
 only when the message is little more than the phrase. A message that reads like an answer
-(a yes/no particle, a negation or a stance cue outside the phrase, or too many words) is
-never navigation: "nee, stop daar niet mee" is an answer.
+(a yes/no particle, a negation or a stance cue outside the phrase, a word about the
+checklist's subject, or too many other words) is never navigation: "nee, stop daar niet
+mee" and "we stoppen met die leverancier" are answers. Ordinary small words (the common
+words of normalisation.yaml and the intent fillers) do not count as other words.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ class IntentFinder:
         self.fillers = PhraseIndex()
         for phrase in words.fillers:
             self.fillers.add(compile_phrase(phrase, normaliser), None)
+        intent_words = {
+            value
+            for entry in words.intents
+            for phrase in (*entry.anywhere, *entry.alone)
+            for kind, value in compile_phrase(phrase, normaliser)
+            if kind == "w"
+        }
+        # words about the checklist topics: "we stoppen met die leverancier" is an answer
+        self.topical_words = compiled.domain_words - intent_words
 
     def detect(self, text: str) -> Intent | None:
         tokens = self.compiled.normaliser.tokens(text or "")
@@ -44,25 +55,37 @@ class IntentFinder:
         if not matches:
             return None
         covered = {p for m in matches for p in m.positions}
-        filler = {p for m in self.fillers.find(tokens) for p in m.positions} - covered
-        blocking = [
+        filler = {p for m in self.fillers.find(tokens) for p in m.positions}
+        speller = self.compiled.normaliser.speller
+        common = speller.common if speller else frozenset()
+        outside = [
+            p
+            for p in range(size)
+            if p not in covered and p not in filler and tokens.words[p] not in common
+        ]
+        topical = [p for p in outside if tokens.words[p] in self.topical_words]
+        answer_like = [
             m
             for m in select_longest(self.compiled.answers.find(tokens), rank=lambda e: e.kind)
-            if m.payload.kind in _BLOCKING and covered.isdisjoint(m.positions)
+            if covered.isdisjoint(m.positions)
         ]
-        other = size - len(covered) - len(filler)
+        blocking = [m for m in answer_like if m.payload.kind in _BLOCKING]
+        content = [m for m in answer_like if m.payload.kind is Kind.CONTENT]
         best: tuple[int, Intent] | None = None
         for match in matches:
             intent, anywhere = match.payload
             clause = tokens.clause[match.start]
             if anywhere:
+                # "sla over" counts inside a message, unless the message answers something:
+                # "tot nu toe is er geen bond" negates, "tot nu toe is er een bond actief"
+                # states something about the subject
                 negated = any(
                     tokens.clause[m.start] == clause and m.payload.kind is Kind.NEGATOR
                     for m in blocking
                 )
-                if negated:
+                if negated or (content and topical):
                     continue
-            elif blocking or other > self.settings.max_other_words:
+            elif blocking or topical or len(outside) > self.settings.max_other_words:
                 continue
             if best is None or match.size > best[0]:
                 best = (match.size, intent)
