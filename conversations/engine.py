@@ -98,6 +98,11 @@ class Engine:
     def handle(self, event: Event) -> list[Reply]:
         """The replies to ``event``; its effects are committed before this returns."""
         try:
+            if event.kind == EventKind.CHOICE and self.store.get_user(event.user_id) is None:
+                # A press from someone the store does not know: an old button after
+                # /forget, or the forget confirmation delivered again. Nothing is stored.
+                language = language_from_hint(event.language_hint)
+                return [Reply(self.knowledge.text("engine.stale", language))]
             with self.store.transaction():
                 turn = self._turn(event)
                 if event.delivery_id and not self.store.remember_delivery(

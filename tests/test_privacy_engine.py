@@ -157,3 +157,28 @@ def test_after_forget_nothing_of_the_user_is_left_in_the_file(anna, bob) -> None
     for word in (*ANNA_WORDS, anna.user_id):
         assert word.encode() not in raw, word  # overwritten, not just unlinked
     assert b"Bob Ltd" in raw  # the other user's data is still there
+
+
+def test_after_forget_old_buttons_and_a_redelivered_confirmation_store_nothing(anna) -> None:
+    from conversations.events import Event
+
+    old_buttons = [choice.data for choice in anna.choices]
+    anna.command("forget")
+    confirm = Event(
+        anna.user_id,
+        EventKind.CHOICE,
+        anna.choice("Ja, alles wissen").data,
+        "",
+        "nl",
+        delivery_id="update-9",
+    )
+    anna.replies = anna.engine.handle(confirm)
+    assert anna.text.startswith("Alles is gewist.")
+    for event in (confirm, *(Event(anna.user_id, EventKind.CHOICE, d) for d in old_buttons)):
+        anna.replies = anna.engine.handle(event)
+        assert anna.text.startswith("Die knop hoort bij een eerder bericht")
+    store = anna.engine.store
+    assert store.get_user(anna.user_id) is None
+    assert store.load_position(anna.user_id) is None
+    anna.say("hallo")  # a message starts afresh
+    assert anna.text.startswith("Hallo! Ik ben de IMVO-coach")
