@@ -37,7 +37,8 @@ from knowledge.schema import (
     Text,
     Topic,
 )
-from knowledge.understanding.lexicon import check_lexicon, load_lexicon
+from knowledge.understanding.checks import check_lexicon
+from knowledge.understanding.lexicon import load_lexicon
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)

@@ -13,7 +13,6 @@ from knowledge.understanding.evaluation import Case, evaluate, load_cases
 
 DATA = Path(__file__).parent / "data"
 OWN_CASES = DATA / "understanding_cases.yaml"
-UNSEEN_CASES = DATA / "understanding_cases_unseen.yaml"
 JSON_KEYS = {
     "stance_accuracy",
     "signal_precision",
@@ -123,14 +122,27 @@ def test_own_signal_is_not_scored_for_partly_and_unknown(understanding: Understa
     assert report.signal_precision is None  # nothing scored at all
 
 
-@pytest.mark.parametrize("path", [OWN_CASES, UNSEEN_CASES], ids=["held-out", "unseen"])
+def test_first_held_out_set_is_large_enough() -> None:
+    counts = {kind: 0 for kind in ("answer", "faq", "intent")}
+    for case in load_cases(OWN_CASES):
+        counts[case.kind] += 1
+    assert counts["answer"] >= 60
+    assert counts["faq"] >= 20
+    assert counts["intent"] >= 20
+
+
+# Every hand-written set. "unseen" and "fresh" were never used for tuning; the others
+# were used to find failure classes, so they guard against regressions.
+CASE_SETS = sorted(DATA.glob("understanding_cases*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASE_SETS, ids=[p.stem for p in CASE_SETS])
 def test_hand_written_cases_meet_the_targets(understanding: Understanding, path: Path) -> None:
     report = evaluate(understanding, load_cases(path))
-    assert report.counts["answer"] >= 60
-    assert report.counts["faq"] >= 20
-    assert report.counts["intent"] >= 20
-    # Targets with a small margin below the product targets: these sets are small.
-    assert report.stance_accuracy >= 0.88
-    assert report.signal_f1 >= 0.85
-    assert report.faq_top1 >= 0.85
-    assert report.intent_accuracy >= 0.85
+    # A small margin below the product targets: each set has only 50 to 80 answers.
+    assert report.stance_accuracy >= 0.88, report.failures
+    assert report.signal_f1 >= 0.85, report.failures
+    if report.faq_top1 is not None:
+        assert report.faq_top1 >= 0.85, report.failures
+    if report.intent_accuracy is not None:
+        assert report.intent_accuracy >= 0.85, report.failures

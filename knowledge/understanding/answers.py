@@ -8,7 +8,8 @@ from knowledge.schema import Question
 from knowledge.understanding.compiled import Compiled
 from knowledge.understanding.phrases import select_longest
 from knowledge.understanding.signals import find_triggers, signal_hits
-from knowledge.understanding.stance import Decision, decide_stance, scopes_of
+from knowledge.understanding.stance import Decision, decide_stance
+from knowledge.understanding.structure import scopes_of
 from knowledge.understanding.types import Interpretation
 
 

@@ -8,8 +8,9 @@ from enum import IntEnum
 
 from knowledge.schema import Stance
 from knowledge.understanding.lexicon import Lexicon, SignalRule, StanceHint, iter_phrases
-from knowledge.understanding.normalise import Normaliser, Speller, fold_word
+from knowledge.understanding.normalise import Normaliser, fold_word
 from knowledge.understanding.phrases import PhraseIndex, compile_phrase, pattern_words
+from knowledge.understanding.speller import Speller
 
 
 class Kind(IntEnum):

@@ -28,6 +28,7 @@ from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kin
 from knowledge.understanding.normalise import Tokens
 from knowledge.understanding.phrases import Match
 from knowledge.understanding.signals import Trigger
+from knowledge.understanding.structure import closes_text, follows, opens_sentence
 
 LEAD_WEIGHT = 3.0  # a particle opening the answer
 SENTENCE_LEAD_WEIGHT = 2.0  # a particle opening a later sentence
@@ -80,20 +81,6 @@ class _Scope:
     negators: int = 0
     wide: bool = False
     positions: list[int] = field(default_factory=list)
-
-
-def scopes_of(tokens: Tokens, scope_breaks: frozenset[str]) -> list[int]:
-    """Scope index per word: a new scope at each clause and at each scope-break word."""
-    scopes: list[int] = []
-    current = -1
-    previous_clause = -1
-    for position, word in enumerate(tokens.words):
-        clause = tokens.clause[position]
-        if clause != previous_clause or (word in scope_breaks and scopes):
-            current += 1
-            previous_clause = clause
-        scopes.append(current)
-    return scopes
 
 
 class _Ballot:
@@ -216,9 +203,9 @@ class _Ballot:
                 if entry.speaker_only and third_person.get(info.clause, match.start) < match.start:
                     continue
                 weight = entry.weight
-                if conclusion_at is not None and _follows(selected, conclusion_at, index):
+                if conclusion_at is not None and follows(selected, conclusion_at, index):
                     weight += CONCLUSION_WEIGHT
-                elif info.sentence == 0 and _opens_sentence(self.tokens, match, fillers):
+                elif info.sentence == 0 and opens_sentence(self.tokens, match, fillers):
                     weight += OPENING_CUE_BONUS
                 assert entry.stance is not None
                 vote = Vote(entry.stance, weight, match.positions, "cue")
@@ -244,12 +231,12 @@ class _Ballot:
     ) -> None:
         assert entry.stance is not None
         tokens = self.tokens
-        opening = _opens_sentence(tokens, match, fillers)
-        if conclusion_at is not None and _follows(self.selected, conclusion_at, index):
+        opening = opens_sentence(tokens, match, fillers)
+        if conclusion_at is not None and follows(self.selected, conclusion_at, index):
             self.votes.append(Vote(entry.stance, CONCLUSION_WEIGHT, match.positions, "conclusion"))
         elif opening:
             weight = LEAD_WEIGHT if self.lead is None else SENTENCE_LEAD_WEIGHT
-            if _closes_text(tokens, match, fillers) and info.sentence > 0:
+            if closes_text(tokens, match, fillers) and info.sentence > 0:
                 weight = CONCLUSION_WEIGHT
             if self.lead is None:
                 self.lead = entry.stance
@@ -423,26 +410,3 @@ def _swap(stance: Stance) -> Stance:
     if stance is Stance.NO:
         return Stance.YES
     return stance
-
-
-def _follows(selected: list[Match], marker: int, index: int) -> bool:
-    """True when match ``index`` comes right after the conclusion marker."""
-    if index <= marker:
-        return False
-    first, later = selected[marker], selected[index]
-    return first.end <= later.start <= first.end + 2
-
-
-def _opens_sentence(tokens: Tokens, match: Match, fillers: set[int]) -> bool:
-    sentence = tokens.sentence[match.start]
-    position = match.start - 1
-    while position >= 0 and tokens.sentence[position] == sentence:
-        if position not in fillers:
-            return False
-        position -= 1
-    return True
-
-
-def _closes_text(tokens: Tokens, match: Match, fillers: set[int]) -> bool:
-    """True when only fillers follow the particle up to the end of the text."""
-    return all(p in fillers for p in range(match.end, len(tokens.words)))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from knowledge.understanding.answers import AnswerReader
-from knowledge.understanding.compiled import compile_lexicon
+from knowledge.understanding.compiled import Compiled, compile_lexicon
 from knowledge.understanding.intents import IntentFinder
 from knowledge.understanding.topics import TopicFinder
 from knowledge.understanding.types import Intent, Interpretation, TopicMatch
@@ -32,11 +32,36 @@ def _domain_texts(knowledge: KnowledgeBase) -> list[str]:
     return texts
 
 
+MAX_BUILT = 4  # knowledge bases whose compiled lexicon is kept (tests build several)
+_BUILT: dict[int, tuple[Any, ...]] = {}
+
+
+def _build(
+    knowledge: KnowledgeBase,
+) -> tuple[Compiled, AnswerReader, TopicFinder, IntentFinder]:
+    """Compile the lexicon once per knowledge base: every later call only looks up."""
+    lexicon = knowledge.lexicon
+    question_texts = [
+        text.get(lang)
+        for question in knowledge.questions.values()
+        for text in (question.text, *question.follow_up)
+        for lang in ("nl", "en")
+    ]
+    compiled = compile_lexicon(lexicon, _domain_texts(knowledge), question_texts)
+    return (
+        compiled,
+        AnswerReader(compiled, knowledge.questions),
+        TopicFinder(compiled.normaliser, lexicon.topics, knowledge.topics),
+        IntentFinder(compiled, lexicon.intent_settings),
+    )
+
+
 class Understanding:
     """Interprets answers, finds knowledge topics and navigation intents.
 
-    All phrases are compiled when the object is made, so each call only normalises the
-    text and looks words up in prepared indexes.
+    All phrases are compiled when the first object for a knowledge base is made (and
+    reused by later ones), so each call only normalises the text and looks words up in
+    prepared indexes.
     """
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
@@ -44,21 +69,18 @@ class Understanding:
         if lexicon is None:
             raise ValueError("the knowledge base has no understanding lexicon")
         self.knowledge = knowledge
-        question_texts = [
-            text.get(lang)
-            for question in knowledge.questions.values()
-            for text in (question.text, *question.follow_up)
-            for lang in ("nl", "en")
-        ]
-        self.compiled = compile_lexicon(lexicon, _domain_texts(knowledge), question_texts)
-        self.answers = AnswerReader(self.compiled, knowledge.questions)
-        self.topics = TopicFinder(self.compiled.normaliser, lexicon.topics, knowledge.topics)
-        self.intents = IntentFinder(self.compiled, lexicon.intent_settings)
-        # The knowledge base and the compiled lexicon live as long as the process. Moving
-        # them out of the garbage collector's generations keeps its full collections short
-        # (otherwise one call in a hundred pays several milliseconds for them).
-        gc.collect()
-        gc.freeze()
+        built = _BUILT.get(id(knowledge))
+        if built is None or built[0] is not knowledge:
+            built = (knowledge, *_build(knowledge))
+            _BUILT[id(knowledge)] = built
+            while len(_BUILT) > MAX_BUILT:
+                _BUILT.pop(next(iter(_BUILT)))
+            # The knowledge base and the compiled lexicon live as long as the process.
+            # Moving them out of the garbage collector's generations keeps its full
+            # collections short (otherwise one call in a hundred pays milliseconds).
+            gc.collect()
+            gc.freeze()
+        _, self.compiled, self.answers, self.topics, self.intents = built
 
     def interpret(self, question_id: str, text: str) -> Interpretation:
         """What ``text`` says in answer to question ``question_id``."""
