@@ -74,6 +74,10 @@ class FakeBot:
         self.webhook: dict[str, Any] = {"url": ""}
         self.open_queries: set[str] = set()
         self.failures: list[tuple[str, ApiError]] = []
+        self.stalls: list[str] = []  # methods whose next call hangs (see stall_next)
+        self.stalled: list[ApiCall] = []
+        self.released = asyncio.Event()  # set when the server stops: stalled calls end
+        self.on_message: list[Callable[[int, dict[str, Any]], None]] = []  # (chat, message)
         self.closed = False  # set when the server stops: long polls return at once
         self.changed = asyncio.Condition()
         self._update_ids = itertools.count(1)
@@ -103,6 +107,11 @@ class FakeBot:
         }
         error = ApiError(code, description or default.get(code, "Error"), retry_after or None)
         self.failures.extend([(method.lower(), error)] * times)
+
+    def stall_next(self, method: str) -> None:
+        """Make the next call of ``method`` hang until the server stops, as if the bot
+        were killed while Telegram was handling the request."""
+        self.stalls.append(method.lower())
 
     def push(self, kind: str, payload: dict[str, Any]) -> int:
         """Queue one update for getUpdates; return its update_id."""
@@ -158,6 +167,12 @@ class FakeBot:
 
     # -- the Bot API methods ----------------------------------------------------------------
     async def dispatch(self, call: ApiCall) -> Any:
+        if call.method.lower() in self.stalls:
+            self.stalls.remove(call.method.lower())
+            self.stalled.append(call)
+            await self._notify()
+            await self.released.wait()
+            raise ApiError(502, "Bad Gateway")
         for index, (method, error) in enumerate(self.failures):
             if method == call.method.lower():
                 del self.failures[index]
@@ -310,6 +325,8 @@ class FakeBot:
         if markup:
             message["reply_markup"] = markup
         chat[message["message_id"]] = message
+        for hook in self.on_message:
+            hook(chat_id, message)
         return dict(message)
 
 
@@ -341,6 +358,7 @@ class FakeBotApi:
     async def stop(self) -> None:
         for bot in self.bots.values():
             bot.closed = True
+            bot.released.set()
             await bot._notify()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -1,0 +1,49 @@
+"""Many people at once through `imvo-coach run` as its own process: no answer lost,
+doubled or crossed. A smaller version of benchmarks/load.py (which runs 500)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeBase
+from storage import Store
+from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api.crowd import Crowd
+from tests.fake_bot_api.process import BotProcess
+
+TOKEN = "990099:load-test-token"
+PEOPLE = 50
+ANSWERS = 6
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_fifty_people_at_once_lose_and_cross_nothing(
+    api: FakeBotApi, tmp_path: Path, knowledge: KnowledgeBase
+) -> None:
+    fake = api.add_bot(TOKEN)
+    # No flood-control limiter: this measures the bot, not Telegram's 30 messages/s.
+    bot = BotProcess(fake, api.base_url, tmp_path, LOG_LEVEL="WARNING", TELEGRAM_RATE_LIMIT="0")
+    crowd = Crowd(fake, PEOPLE, ANSWERS)
+    await bot.start()
+    try:
+        result = await crowd.run()
+    finally:
+        code = await bot.stop()
+    assert code == 0, bot.read_log()[-3000:]
+    assert bot.read_log() == ""  # not one warning
+    questions = [q.id for q in knowledge.checklist("union").questions]
+    with Store(bot.db) as store:
+        assert crowd.check(store, questions) == []
+        assert store.counts().answers == PEOPLE * ANSWERS
+    assert result.updates == PEOPLE * (5 + ANSWERS)
+    assert [c.error for c in fake.calls if c.error] == []
