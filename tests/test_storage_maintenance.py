@@ -199,3 +199,17 @@ def test_backup_refuses_what_makes_no_sense(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StorageError, match="cannot write the backup"):
         backup_database(source, tmp_path / "file" / "copy.db")
+
+
+def test_readme_names_every_table_and_field_that_is_stored(store: Store) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Privacy and security", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(" `"): line for line in section.splitlines() if "| `" in line}
+    for table in store.db.table_names():
+        if table == "migrations":  # the schema history: no personal data
+            continue
+        assert table in rows, f"README does not describe table {table}"
+        for column in store.db[table].columns_dict:
+            assert f"`{column}`" in rows[table], f"README lacks {table}.{column}"
+    for command in ("/forget", "RETENTION_DAYS", "imvo-coach purge", "imvo-coach backup"):
+        assert command in section
