@@ -71,12 +71,8 @@ def build_export(
 ) -> tuple[str, bytes]:
     """The file name and bytes of the report; raises ``ExportError`` for expected problems."""
     # Imported here so that `imvo-coach --help` stays fast.
-    from conversations.summary import (
-        AnswerInfo,
-        AssessmentInfo,
-        ReportTextsMissing,
-        build_summary,
-    )
+    from conversations.summaries import summary_from_records
+    from conversations.summary import ReportTextsMissing
     from knowledge import KnowledgeBaseError
     from storage import StorageError, Store, resolve_db_path
     from storage.exports import Format, export, export_filename
@@ -102,29 +98,8 @@ def build_export(
     except StorageError as error:
         raise ExportError(str(error)) from error
     language = language or (user.language if user and user.language in LANGUAGES else "nl")
-    info = AssessmentInfo(
-        id=record.id,
-        name=record.name,
-        country=record.country,
-        sector=record.sector,
-        checklist_id=record.checklist,
-        created=record.created,
-        updated=record.updated,
-        language=language,
-    )
-    rows = [
-        AnswerInfo(
-            question_id=answer.question,
-            text=answer.text,
-            stance=answer.stance,
-            signals=[(hit.signal, hit.evidence) for hit in answer.signals],
-            confidence=answer.confidence,
-            answered_at=answer.answered,
-        )
-        for answer in answers
-    ]
     try:
-        summary = build_summary(knowledge, info, rows, language)
+        summary = summary_from_records(knowledge, record, answers, language)
     except KeyError as error:
         raise ExportError(
             f"assessment {assessment_id} uses checklist {record.checklist!r}, "

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from conversations.choices import encode
 from conversations.events import Attachment, Reply
 from conversations.summary import AnswerInfo, AssessmentInfo, build_summary
 from conversations.summary_model import Summary
 from conversations.turn import Turn
-from storage import AssessmentRecord
+from knowledge.loader import KnowledgeBase
+from storage import AnswerRecord, AssessmentRecord
 from storage.exports import Format, export, export_filename, render_chat_parts
 
 logger = logging.getLogger(__name__)
 
 
-def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
-    """The summary of ``assessment`` in the user's language, from its latest answers."""
+def summary_from_records(
+    knowledge: KnowledgeBase,
+    assessment: AssessmentRecord,
+    answers: Iterable[AnswerRecord],
+    language: str,
+) -> Summary:
+    """The summary of a stored assessment and its latest answers, in ``language``."""
     info = AssessmentInfo(
         id=assessment.id,
         name=assessment.name,
@@ -25,9 +32,9 @@ def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
         checklist_id=assessment.checklist,
         created=assessment.created,
         updated=assessment.updated,
-        language=turn.language,
+        language=language,
     )
-    answers = [
+    rows = [
         AnswerInfo(
             question_id=answer.question,
             text=answer.text,
@@ -36,9 +43,15 @@ def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
             confidence=answer.confidence,
             answered_at=answer.answered,
         )
-        for answer in turn.store.answers_for(turn.user_id, assessment.id).values()
+        for answer in answers
     ]
-    return build_summary(turn.knowledge, info, answers, turn.language)
+    return build_summary(knowledge, info, rows, language)
+
+
+def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
+    """The summary of ``assessment`` in the user's language, from its latest answers."""
+    answers = turn.store.answers_for(turn.user_id, assessment.id).values()
+    return summary_from_records(turn.knowledge, assessment, answers, turn.language)
 
 
 def show_summary(turn: Turn, assessment: AssessmentRecord) -> None:
