@@ -124,3 +124,14 @@ def chat(engine: Engine) -> Callable[..., Chat]:
         return Chat(engine, f"test:{user}", language_hint)
 
     return make
+
+
+@pytest.fixture
+async def api():
+    """A fake Telegram Bot API server on 127.0.0.1 (random port), stopped after the test."""
+    from tests.fake_bot_api import FakeBotApi
+
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -61,14 +61,6 @@ def question(event: Event) -> list[Reply]:
     if event.kind is EventKind.TEXT and event.data == "ja":
         return [Reply("Genoteerd.", answered="Ja"), Reply("Vraag 2?", ANSWERS)]
     return [Reply("Heeft het bedrijf <IMVO>-beleid & een 'due diligence'?", ANSWERS)]
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

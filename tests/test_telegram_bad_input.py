@@ -28,14 +28,6 @@ APOLOGY = "Sorry, er ging iets mis"
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def fake(api: FakeBotApi) -> FakeBot:
     return api.add_bot(TOKEN)
 

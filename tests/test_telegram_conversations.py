@@ -8,7 +8,7 @@ checklist content is, plus the Telegram touches (answered marks, one live keyboa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +32,6 @@ CHECKLIST = "cl:union"
 @pytest.fixture(scope="module")
 def knowledge() -> KnowledgeBase:
     return default_knowledge()
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ nor, at INFO and above, what the user typed or their name (users only as a salte
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from bot.telegram_logging import UserHasher
 from knowledge import KnowledgeBase
@@ -30,14 +28,6 @@ TYPED = (
 PRIVATE_WORDS = ("Geheimstaal", "Pietersen", "Marieke", "Zoltanna", "Kwiatkowska", "zoltanna_or")
 STEP_SECONDS = 10.0
 RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 class Anna:

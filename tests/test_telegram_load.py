@@ -3,10 +3,7 @@ doubled or crossed. A smaller version of benchmarks/load.py (which runs 500)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from knowledge import KnowledgeBase
 from storage import Store
@@ -17,14 +14,6 @@ from tests.fake_bot_api.process import BotProcess
 TOKEN = "990099:load-test-token"
 PEOPLE = 50
 ANSWERS = 6
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_fifty_people_at_once_lose_and_cross_nothing(

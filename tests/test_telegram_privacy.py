@@ -8,7 +8,7 @@ import copy
 import logging
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,14 +26,6 @@ from tests.test_privacy_engine import forged_presses
 
 TOKEN = "616161:privacy-test"
 COMPANY = "Zwijgstaal BV"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,6 @@ TOKEN = "777001:process-test-token"
 SECRET_WORD = "Zwijgzaam"  # typed by the user; must never reach the log
 STARTUP_SECONDS = 20.0  # importing PTB and loading the knowledge base, on a slow machine
 STEP_SECONDS = 5.0
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def _command() -> list[str]:
