@@ -137,11 +137,25 @@ async def test_a_whole_checklist_by_buttons(
         pdf = next(d for d in anna.button_data() if d.startswith("fmt:") and d.endswith(":pdf"))
         expected = twin.expect(anna, EventKind.CHOICE, pdf)
         await bot.tap(anna, pdf)
-    document = fake.calls_of("sendDocument")[-1]
-    name, content = document.files["document"]
-    assert name.endswith(".pdf")
-    assert content.startswith(b"%PDF")
-    assert document.params.get("caption", "") in "\n".join(expected)
+        document = fake.calls_of("sendDocument")[-1]
+        name, content = document.files["document"]
+        assert name.endswith(".pdf")
+        assert content.startswith(b"%PDF")
+        assert document.params.get("caption", "") in "\n".join(expected)
+        # Every other format reaches the user as a file too.
+        magic = {"docx": b"PK", "md": b"# ", "csv": b"\xef\xbb\xbf", "json": b"{"}
+        for fmt, start in magic.items():
+            assert await bot.say(anna, "/export") == twin.expect(
+                anna, EventKind.COMMAND, "export"
+            )
+            data = next(
+                d for d in anna.button_data() if d.startswith("fmt:") and d.endswith(f":{fmt}")
+            )
+            twin.expect(anna, EventKind.CHOICE, data)
+            await bot.tap(anna, data)
+            name, content = fake.calls_of("sendDocument")[-1].files["document"]
+            assert name.endswith(f".{fmt}")
+            assert content.startswith(start)
     store = deployment.stores[-1]
     (assessment,) = store.list_assessments("tg:1001")
     assert len(store.answers_for("tg:1001", assessment.id)) == len(questions)
