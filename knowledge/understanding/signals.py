@@ -125,8 +125,8 @@ def _negates(negator: Match, positions: tuple[int, ...]) -> bool:
     first, last = min(positions), max(positions)
     if negator.end <= first:
         return not negator.payload.local or first - negator.end < LOCAL_REACH
-    if negator.start > last:
-        return negator.start - last <= NEGATION_REACH
+    if negator.start > last:  # "zonder"/"without" never reaches back ("shifts without a break")
+        return not negator.payload.local and negator.start - last <= NEGATION_REACH
     return False
 
 

@@ -366,6 +366,9 @@ class _Ballot:
                 for v in votes
                 if v.reason in _CONTENT_REASONS or v.stance in (Stance.UNKNOWN, Stance.PARTLY)
             ]
+        elif self.sarcasm:
+            # no content, only the mock agreement itself: "ja hoor, en ik ben de paus"
+            votes = [Vote(_swap(v.stance), v.weight, v.positions, v.reason) for v in votes]
         scores = dict.fromkeys(Stance, 0.0)
         for vote in votes:
             scores[vote.stance] += vote.weight
