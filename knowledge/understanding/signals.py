@@ -55,12 +55,15 @@ def find_triggers(
     claimed = {p for m in phrase_matches for p in m.positions}
     by_sentence: dict[tuple[str, int], list[Match]] = {}
     mention_sentences: set[int] = set()
+    present: set[tuple[str, int]] = set()  # every concept seen, also inside a phrase
     concept_matches = compiled.concepts.find(tokens)
     for match in concept_matches:
         concept: Concept = match.payload
         if not concept.name:
             mention_sentences.add(tokens.sentence[match.start])
-        elif claimed.isdisjoint(match.positions):  # "bedreigd met ontslag" is a threat only
+            continue
+        present.add((concept.name, tokens.sentence[match.start]))
+        if claimed.isdisjoint(match.positions):  # "bedreigd met ontslag" is a threat only
             by_sentence.setdefault((concept.name, tokens.sentence[match.start]), []).append(match)
     implied = {
         name
@@ -114,7 +117,7 @@ def find_triggers(
         trigger.ignored = (
             sentence in tokens.question_sentences
             or sentence in mention_sentences
-            or any(by_sentence.get((name, sentence)) for name in blockers.get(trigger.signal, ()))
+            or any((name, sentence) in present for name in blockers.get(trigger.signal, ()))
         )
     return triggers
 
