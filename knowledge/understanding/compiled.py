@@ -44,6 +44,7 @@ class Entry:
     minimiser: bool = False  # an "only"-cue: partly, or no when only a token gesture remains
     hedged: bool = False  # a softened cue: the dialogue should confirm
     local: bool = False  # a negator that only reaches its own object ("zonder")
+    absolute: bool = False  # "niks", "nothing": nothing at all of what follows exists
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,9 @@ def compile_lexicon(
         for phrase in phrases:
             index.add(compile_phrase(phrase, normaliser), payload)
 
-    add(answers, neg.negators, Entry(Kind.NEGATOR))
+    absolute = set(neg.absolute_negators)
+    add(answers, [p for p in neg.negators if p not in absolute], Entry(Kind.NEGATOR))
+    add(answers, neg.absolute_negators, Entry(Kind.NEGATOR, absolute=True))
     add(answers, neg.local_negators, Entry(Kind.NEGATOR, local=True))
     add(answers, neg.wide_negators, Entry(Kind.WIDE_NEGATOR))
     add(answers, neg.double_negatives, Entry(Kind.DOUBLE_NEGATIVE, Stance.YES))

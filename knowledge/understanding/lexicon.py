@@ -75,6 +75,7 @@ class Negation(_Model):
 
     negators: tuple[Phrase, ...]  # negate the positive content of their clause
     local_negators: tuple[Phrase, ...] = ()  # negate only the next words ("zonder contract")
+    absolute_negators: tuple[Phrase, ...] = ()  # "niks": "goals, but nothing measurable" = no
     wide_negators: tuple[Phrase, ...] = ()  # "niet zo dat": flip the whole clause
     double_negatives: tuple[Phrase, ...] = ()  # "niet niks": together mean yes
     neutral: tuple[Phrase, ...] = ()  # judgements that say nothing about yes/no
@@ -316,6 +317,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
     for group in (
         neg.negators,
         neg.local_negators,
+        neg.absolute_negators,
         neg.wide_negators,
         neg.double_negatives,
         neg.neutral,

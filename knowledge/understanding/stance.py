@@ -80,6 +80,8 @@ class _Scope:
     direct_pos: float = 0.0
     negators: int = 0
     wide: bool = False
+    specific: bool = False  # holds a word that means yes/no for this question only
+    absolute: bool = False  # negated by "niks"/"nothing"/"nergens"
     positions: list[int] = field(default_factory=list)
 
 
@@ -196,6 +198,7 @@ class _Ballot:
             elif kind is Kind.NEGATOR:
                 if self.bound.isdisjoint(match.positions):
                     info.negators += 1
+                    info.absolute = info.absolute or entry.absolute
                     info.positions.extend(match.positions)
             elif kind is Kind.CUE:
                 if info.clause in self.excluded:
@@ -262,6 +265,8 @@ class _Ballot:
             info.neg += entry.weight
             if entry.kind in (Kind.CONTENT, Kind.QUESTION) and not info.negators:
                 self.absence_sentences.add(info.sentence)
+        if entry.kind is Kind.QUESTION:
+            info.specific = True
         info.positions.extend(match.positions)
 
     def count_clauses(self) -> None:
@@ -269,6 +274,7 @@ class _Ballot:
         clause_net: dict[int, float] = {}
         clause_positions: dict[int, list[int]] = {}
         previous: tuple[int, int, float] | None = None  # (clause, sentence, net) with content
+        specific: set[int] = set()  # clauses that deny a question's own word outright
         for info in self.info.values():
             if info.sentence in echo or info.clause in self.excluded:
                 continue
@@ -302,6 +308,8 @@ class _Ballot:
                 )
                 continue
             clause_net[info.clause] = clause_net.get(info.clause, 0.0) + pos - neg
+            if info.specific and info.absolute:
+                specific.add(info.clause)
             clause_positions.setdefault(info.clause, []).extend(info.positions)
         positive = [(c, net) for c, net in clause_net.items() if net > 0]
         negative = [(c, -net) for c, net in clause_net.items() if net < 0]
@@ -313,6 +321,17 @@ class _Ballot:
             # "not fired, but transferred": the abuse happened, whatever else did not
             negative = []
             total_neg = 0.0
+        if (
+            positive
+            and negative
+            and not partial
+            and not specific.isdisjoint(c for c, _ in negative)
+            and not any(v.stance is Stance.PARTLY for v in self.votes)  # "nog niks getekend"
+        ):
+            # "goals, but nothing measurable": something lesser exists, what was asked not
+            contrast = tuple(p for c, _ in positive + negative for p in clause_positions[c])
+            self.votes.append(Vote(Stance.NO, CONTRAST_WEIGHT + total_neg, contrast, "content"))
+            return
         if positive and negative and self.lead is not Stance.NO:
             shared = min(total_pos, total_neg)
             contrast = tuple(p for c, _ in positive + negative for p in clause_positions[c])
