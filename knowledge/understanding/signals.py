@@ -54,17 +54,22 @@ def find_triggers(
     triggers = [Trigger(rules[m.payload].signal, m.positions, m.start) for m in phrase_matches]
     claimed = {p for m in phrase_matches for p in m.positions}
     by_sentence: dict[tuple[str, int], list[Match]] = {}
-    mention_sentences: set[int] = set()
     present: set[tuple[str, int]] = set()  # every concept seen, also inside a phrase
+    mentions: list[Match] = []
     concept_matches = compiled.concepts.find(tokens)
     for match in concept_matches:
         concept: Concept = match.payload
         if not concept.name:
-            mention_sentences.add(tokens.sentence[match.start])
+            mentions.append(match)
             continue
         present.add((concept.name, tokens.sentence[match.start]))
         if claimed.isdisjoint(match.positions):  # "bedreigd met ontslag" is a threat only
             by_sentence.setdefault((concept.name, tokens.sentence[match.start]), []).append(match)
+    # a mention word inside a finding ("zwarte lijst", "keep a list") is part of that finding
+    named = claimed | {p for m in concept_matches if m.payload.name for p in m.positions}
+    mention_sentences = {
+        tokens.sentence[m.start] for m in mentions if named.isdisjoint(m.positions)
+    }
     implied = {
         name
         for name, questions in compiled.context.items()
