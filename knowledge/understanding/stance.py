@@ -275,6 +275,7 @@ class _Ballot:
         clause_positions: dict[int, list[int]] = {}
         previous: tuple[int, int, float] | None = None  # (clause, sentence, net) with content
         specific: set[int] = set()  # clauses that deny a question's own word outright
+        hedged_negative: list[tuple[_Scope, float]] = []
         for info in self.info.values():
             if info.sentence in echo or info.clause in self.excluded:
                 continue
@@ -303,16 +304,26 @@ class _Ballot:
             elif not bare:
                 previous = (info.clause, info.sentence, pos - neg)
             if info.sentence in self.hedged and neg > pos:
-                self.votes.append(
-                    Vote(Stance.UNKNOWN, HEDGE_UNKNOWN_WEIGHT, tuple(info.positions), "hedge")
-                )
+                hedged_negative.append((info, neg - pos))
                 continue
             clause_net[info.clause] = clause_net.get(info.clause, 0.0) + pos - neg
             if info.specific and info.absolute:
                 specific.add(info.clause)
             clause_positions.setdefault(info.clause, []).extend(info.positions)
+        affirmed = any(net > 0 for net in clause_net.values())
+        for info, net in hedged_negative:
+            if affirmed and info.clause in self.subset_clauses:
+                # "at the main plant yes, at the others not as far as I know": a part
+                clause_net[info.clause] = clause_net.get(info.clause, 0.0) - net
+                clause_positions.setdefault(info.clause, []).extend(info.positions)
+            else:
+                self.votes.append(
+                    Vote(Stance.UNKNOWN, HEDGE_UNKNOWN_WEIGHT, tuple(info.positions), "hedge")
+                )
         positive = [(c, net) for c, net in clause_net.items() if net > 0]
         negative = [(c, -net) for c, net in clause_net.items() if net < 0]
+        if positive and self.subset_clauses:
+            self._unknown_part_is_partly({c for c, _ in positive})
         total_pos = sum(net for _, net in positive)
         total_neg = sum(net for _, net in negative)
         contrasting = {c for c, _ in positive + negative}
@@ -346,6 +357,19 @@ class _Ballot:
             self.votes.append(Vote(Stance.YES, net, tuple(clause_positions[clause]), "content"))
         for clause, net in negative:
             self.votes.append(Vote(Stance.NO, net, tuple(clause_positions[clause]), "content"))
+
+    def _unknown_part_is_partly(self, affirmed: set[int]) -> None:
+        """'At the main plant yes, at the others not that I know of': one part is
+        affirmed, another named part unknown; taken together that is partly."""
+        clause = self.tokens.clause
+        for index, vote in enumerate(self.votes):
+            if vote.stance is not Stance.UNKNOWN or not vote.positions:
+                continue
+            where = clause[vote.positions[0]]
+            if where in self.subset_clauses and where not in affirmed:
+                self.votes[index] = Vote(
+                    Stance.PARTLY, vote.weight + SUBSET_BONUS, vote.positions, "contrast"
+                )
 
     def count_minimisers(self) -> None:
         for sentence, vote in self.minimisers:
