@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conversations.summary import build_summary
 from storage.exports import Format, export
-from tests.test_summary_fixture import (
+from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,
     fixture_knowledge,

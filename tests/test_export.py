@@ -26,7 +26,7 @@ from storage.exports import (
 )
 from storage.exports.filename import safe_name_part
 from storage.exports.json_data import schema, summary_data
-from tests.test_summary_fixture import (
+from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,
     fixture_knowledge,

@@ -14,7 +14,7 @@ import bot.cli_export
 from bot.cli import main
 from knowledge import KnowledgeBaseError, Problem
 from storage import AnswerRecord, SignalRecord, Store
-from tests.test_summary_fixture import fixture_knowledge
+from tests.summary_fixture import fixture_knowledge
 
 
 @pytest.fixture(autouse=True)

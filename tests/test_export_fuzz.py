@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from conversations.summary import AnswerInfo, build_summary
 from storage.exports import CHAT_PART_LIMIT, Format, export, export_filename, render_chat_parts
 from storage.exports.json_data import schema
-from tests.test_summary_fixture import fixture_assessment, fixture_knowledge
+from tests.summary_fixture import fixture_assessment, fixture_knowledge
 
 KNOWLEDGE = fixture_knowledge()
 QUESTION_IDS = [q.id for q in KNOWLEDGE.checklists[0].questions] + ["gone.question"]

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from conversations.summary import build_summary
 from conversations.summary_model import Summary
 from storage.exports import Format, export
-from tests.test_summary_fixture import (
+from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,
     fixture_knowledge,

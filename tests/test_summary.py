@@ -19,7 +19,7 @@ from conversations.summary import (
 from conversations.summary_model import ReportLabels, Summary
 from knowledge.loader import default_knowledge
 from knowledge.schema import Reference
-from tests.test_summary_fixture import (
+from tests.summary_fixture import (
     LONG_ANSWER,
     REPORT_YAML,
     fixture_answers,
