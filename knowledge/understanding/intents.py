@@ -69,7 +69,12 @@ class IntentFinder:
             for m in select_longest(self.compiled.answers.find(tokens), rank=lambda e: e.kind)
             if covered.isdisjoint(m.positions)
         ]
-        blocking = [m for m in answer_like if m.payload.kind in _BLOCKING]
+        # a filler ("weet niet", "dunno") may come with navigation: "dunno, next" is a skip
+        blocking = [
+            m
+            for m in answer_like
+            if m.payload.kind in _BLOCKING and not filler.issuperset(m.positions)
+        ]
         content = [m for m in answer_like if m.payload.kind is Kind.CONTENT]
         best: tuple[int, Intent] | None = None
         for match in matches:
