@@ -113,6 +113,7 @@ class _Ballot:
         self.excluded: set[int] = set()  # clauses that report another signal
         self.lead: Stance | None = None
         self.sarcasm = False
+        self.said_sarcasm = False
         self.hedged: set[int] = set()
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
         self.absence_sentences: set[int] = set()
@@ -189,6 +190,8 @@ class _Ballot:
                 self.hedged.add(info.sentence)
             elif kind is Kind.SARCASM:
                 self.sarcasm = True
+                # a wink emoji becomes one word; "yeah right" or "en ik ben de paus" are said
+                self.said_sarcasm = self.said_sarcasm or len(match.positions) > 1
             elif kind is Kind.CONCLUSION:
                 conclusion_at = index
             elif kind is Kind.WIDE_NEGATOR:
@@ -409,8 +412,9 @@ class _Ballot:
                 for v in votes
                 if v.reason in _CONTENT_REASONS or v.stance in (Stance.UNKNOWN, Stance.PARTLY)
             ]
-        elif self.sarcasm:
-            # no content, only the mock agreement itself: "ja hoor, en ik ben de paus"
+        elif self.said_sarcasm:
+            # no content, only the mock agreement itself: "ja hoor, en ik ben de paus";
+            # a wink after a bare "yes 😉" is friendly, not ironic
             votes = [Vote(_swap(v.stance), v.weight, v.positions, v.reason) for v in votes]
         scores = dict.fromkeys(Stance, 0.0)
         for vote in votes:
