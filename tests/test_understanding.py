@@ -123,6 +123,10 @@ def test_lookup(understanding: Understanding, text: str, topic: str | None) -> N
         ("we stoppen met die leverancier", None),
         ("ja", None),
         ("de vorige directeur heeft het beleid geschreven en het staat online", None),
+        # a statement about people is an answer, even with a navigation phrase in it
+        ("ze gaan terug naar huis", None),
+        ("the workers went back to the old supplier", None),
+        ("terug naar de vorige vraag", Intent.BACK),
     ],
 )
 def test_detect_intent(understanding: Understanding, text: str, intent: Intent | None) -> None:

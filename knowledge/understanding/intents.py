@@ -33,6 +33,9 @@ class IntentFinder:
                 self.index.add(compile_phrase(phrase, normaliser), (intent, True))
             for phrase in entry.alone:
                 self.index.add(compile_phrase(phrase, normaliser), (intent, False))
+        self.subjects = PhraseIndex()
+        for phrase in words.statement_subjects:
+            self.subjects.add(compile_phrase(phrase, normaliser), None)
         self.fillers = PhraseIndex()
         for phrase in words.fillers:
             self.fillers.add(compile_phrase(phrase, normaliser), None)
@@ -64,6 +67,9 @@ class IntentFinder:
             if p not in covered and p not in filler and tokens.words[p] not in common
         ]
         topical = [p for p in outside if tokens.words[p] in self.topical_words]
+        about_people = any(
+            covered.isdisjoint(m.positions) for m in self.subjects.find(tokens)
+        )
         answer_like = [
             m
             for m in select_longest(self.compiled.answers.find(tokens), rank=lambda e: e.kind)
@@ -88,9 +94,14 @@ class IntentFinder:
                     tokens.clause[m.start] == clause and m.payload.kind is Kind.NEGATOR
                     for m in blocking
                 )
-                if negated or (content and topical):
+                if negated or about_people or (content and topical):
                     continue
-            elif blocking or topical or len(outside) > self.settings.max_other_words:
+            elif (
+                blocking
+                or topical
+                or about_people
+                or len(outside) > self.settings.max_other_words
+            ):
                 continue
             if best is None or match.size > best[0]:
                 best = (match.size, intent)

@@ -198,6 +198,9 @@ class IntentsFile(_Model):
     max_words: Annotated[int, Field(ge=1, le=60)] = 16
     max_other_words: Annotated[int, Field(ge=0, le=20)] = 2
     fillers: tuple[Phrase, ...] = ()  # politeness and chat words ignored around an intent
+    # words that make a message a statement about people, so an 'alone' phrase is no
+    # navigation: "ze gaan terug naar huis" is an answer, "terug" is not
+    statement_subjects: tuple[Phrase, ...] = ()
     intents: tuple[IntentWords, ...]
 
 
