@@ -52,6 +52,7 @@ class Concept:
     """The payload of a concept phrase (used by signal combos) or a mention-only phrase."""
 
     name: str  # concept name; "" for mention-only phrases
+    clause_only: bool = False  # a mention that reaches its own clause only (a prohibition)
 
 
 @dataclass
@@ -131,6 +132,7 @@ def compile_lexicon(
     for name, phrases in signals.concepts.items():
         add(compiled.concepts, phrases, Concept(name))
     add(compiled.concepts, signals.mention_only, Concept(""))
+    add(compiled.concepts, signals.prohibitions, Concept("", clause_only=True))
     compiled.context = dict(signals.context)
     for index, rule in enumerate(signals.signals):
         add(compiled.signal_phrases, rule.phrases, index)

@@ -147,6 +147,7 @@ class SignalWords(_Model):
     concepts: dict[str, tuple[Phrase, ...]] = {}
     context: dict[str, tuple[str, ...]] = {}  # concept -> questions whose subject it is
     mention_only: tuple[Phrase, ...] = ()  # clause is about a risk category, not an event
+    prohibitions: tuple[Phrase, ...] = ()  # a rule forbids what its clause names ("bans")
     signals: tuple[SignalRule, ...]
 
 
@@ -348,7 +349,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
     for phrases in lexicon.signals.concepts.values():
         for phrase in phrases:
             yield "signals.yaml", phrase
-    for phrase in lexicon.signals.mention_only:
+    for phrase in (*lexicon.signals.mention_only, *lexicon.signals.prohibitions):
         yield "signals.yaml", phrase
     for rule in lexicon.signals.signals:
         for phrase in rule.phrases:

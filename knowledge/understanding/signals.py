@@ -3,7 +3,8 @@
 A trigger is a whole phrase ("kinderarbeid", "zwarte lijst") or a combination of concepts
 in one sentence ("ontslagen" + "bondsleden"). It does not count when the clause negates
 it ("geen kinderarbeid"), when the sentence only names a risk category ("salient issues:
-forced labour, ..."), when it sits in an echoed question ("Kinderarbeid? ..."), or when a
+forced labour, ..."), when its clause names it as forbidden ("the code bans forced
+labour"), when it sits in an echoed question ("Kinderarbeid? ..."), or when a
 blocking concept is in the same sentence (a restriction for temp workers only is not a
 restriction for everyone).
 """
@@ -65,11 +66,6 @@ def find_triggers(
         present.add((concept.name, tokens.sentence[match.start]))
         if claimed.isdisjoint(match.positions):  # "bedreigd met ontslag" is a threat only
             by_sentence.setdefault((concept.name, tokens.sentence[match.start]), []).append(match)
-    # a mention word inside a finding ("zwarte lijst", "keep a list") is part of that finding
-    named = claimed | {p for m in concept_matches if m.payload.name for p in m.positions}
-    mention_sentences = {
-        tokens.sentence[m.start] for m in mentions if named.isdisjoint(m.positions)
-    }
     implied = {
         name
         for name, questions in compiled.context.items()
@@ -97,6 +93,12 @@ def find_triggers(
                     triggers.append(Trigger(rule.signal, positions, anchor.start))
     if not triggers:
         return triggers
+    # a mention word inside a finding ("zwarte lijst", "bonden zijn verboden") is part of
+    # that finding; other concepts do not hide it ("er staat in": "staat" is no state here)
+    named = {p for t in triggers for p in t.positions}
+    unnamed = [m for m in mentions if named.isdisjoint(m.positions)]
+    mention_sentences = {tokens.sentence[m.start] for m in unnamed if not m.payload.clause_only}
+    prohibited_clauses = {tokens.clause[m.start] for m in unnamed if m.payload.clause_only}
     # a negator inside a recognised phrase ("niemand durft") belongs to that phrase
     bound = {p for m in concept_matches for p in m.positions} | claimed
     negators = [
@@ -122,6 +124,7 @@ def find_triggers(
         trigger.ignored = (
             sentence in tokens.question_sentences
             or sentence in mention_sentences
+            or clause in prohibited_clauses
             or any((name, sentence) in present for name in blockers.get(trigger.signal, ()))
         )
     return triggers
