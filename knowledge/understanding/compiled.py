@@ -47,6 +47,14 @@ class Entry:
     absolute: bool = False  # "niks", "nothing": nothing at all of what follows exists
 
 
+class Tense(IntEnum):
+    """What a time marker says about its clause."""
+
+    PAST = 0  # "vroeger"
+    PRESENT = 1  # "sinds januari", "niet meer"
+    NOW = 2  # "nu": the present only when a past marker came before
+
+
 @dataclass(frozen=True, slots=True)
 class Concept:
     """The payload of a concept phrase (used by signal combos) or a mention-only phrase."""
@@ -71,6 +79,7 @@ class Compiled:
     hints: dict[str, StanceHint] = field(default_factory=dict)
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
+    times: PhraseIndex = field(default_factory=PhraseIndex)  # payload: Tense
 
 
 QUESTION_CUE_WEIGHT = 1.5
@@ -107,6 +116,9 @@ def compile_lexicon(
     add(answers, neg.sarcasm, Entry(Kind.SARCASM))
     add(answers, neg.conclusion_markers, Entry(Kind.CONCLUSION))
     add(answers, neg.fillers, Entry(Kind.FILLER))
+    add(compiled.times, neg.past_markers, Tense.PAST)
+    add(compiled.times, neg.present_markers, Tense.PRESENT)
+    add(compiled.times, neg.present_words, Tense.NOW)
     add(answers, neg.third_person, Entry(Kind.THIRD_PERSON))
     stances = lexicon.stances
     for stance, phrases in stances.particles.items():

@@ -84,6 +84,9 @@ class Negation(_Model):
     hedges: tuple[Phrase, ...] = ()  # soften: negative content under a hedge is unknown
     sarcasm: tuple[Phrase, ...] = ()  # the literal meaning is the opposite
     conclusion_markers: tuple[Phrase, ...] = ()  # "dus", "so": a conclusion follows
+    past_markers: tuple[Phrase, ...] = ()  # "vroeger": the clause tells history
+    present_markers: tuple[Phrase, ...] = ()  # "sinds januari": the current state
+    present_words: tuple[Phrase, ...] = ()  # "nu": the current state after a past marker
     fillers: tuple[Phrase, ...] = ()  # interjections that may precede a leading particle
     third_person: tuple[Phrase, ...] = ()  # subjects after which "no idea" is not the speaker's
 
@@ -328,6 +331,9 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
         neg.hedges,
         neg.sarcasm,
         neg.conclusion_markers,
+        neg.past_markers,
+        neg.present_markers,
+        neg.present_words,
         neg.fillers,
         neg.third_person,
     ):

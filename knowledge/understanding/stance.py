@@ -14,6 +14,7 @@ The text is split into sentences, clauses (punctuation, "maar"/"but") and negati
   is a so-called one;
 - clauses that report another abuse are left out of the stance (they become signals);
 - on-topic clauses that disagree ("X wel, Y niet") mean partly;
+- how things are now outweighs how they were ("vroeger wel, nu niet meer" = no);
 - negative content under a hedge ("voor zover ik weet niet") means unknown;
 - sarcasm markers swap yes and no.
 """
@@ -24,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 
 from knowledge.schema import Question, Stance
-from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kind
+from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kind, Tense
 from knowledge.understanding.normalise import Tokens
 from knowledge.understanding.phrases import Match
 from knowledge.understanding.signals import Trigger
@@ -313,6 +314,7 @@ class _Ballot:
             if info.specific and info.absolute:
                 specific.add(info.clause)
             clause_positions.setdefault(info.clause, []).extend(info.positions)
+        self._current_state_wins(clause_net)
         affirmed = any(net > 0 for net in clause_net.values())
         for info, net in hedged_negative:
             if affirmed and info.clause in self.subset_clauses:
@@ -360,6 +362,29 @@ class _Ballot:
             self.votes.append(Vote(Stance.YES, net, tuple(clause_positions[clause]), "content"))
         for clause, net in negative:
             self.votes.append(Vote(Stance.NO, net, tuple(clause_positions[clause]), "content"))
+
+    def _current_state_wins(self, clause_net: dict[int, float]) -> None:
+        """'Vroeger wel, nu niet meer', 'lang geen cao, maar sinds januari wel': the answer
+        is how things are now. A clause marked as the present overrules the clauses before
+        it; a clause marked as the past drops out when another clause says how it is."""
+        if len(clause_net) < 2 or self.abuse_stated:
+            return  # an abuse that happened then is a finding now
+        now: set[int] = set()
+        past: set[int] = set()
+        plain_now: set[int] = set()
+        for match in self.compiled.times.find(self.tokens):
+            clause = self.tokens.clause[match.start]
+            {Tense.PAST: past, Tense.PRESENT: now, Tense.NOW: plain_now}[match.payload].add(clause)
+        if past:
+            now |= {c for c in plain_now if c > min(past)}
+        now &= clause_net.keys()
+        if now:
+            latest = max(now)
+            for clause in [c for c in clause_net if c < latest and c not in now]:
+                del clause_net[clause]
+        elif past & clause_net.keys() and clause_net.keys() - past:
+            for clause in past:
+                clause_net.pop(clause, None)
 
     def _unknown_part_is_partly(self, affirmed: set[int]) -> None:
         """'At the main plant yes, at the others not that I know of': one part is
