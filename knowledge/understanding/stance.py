@@ -16,6 +16,7 @@ The text is split into sentences, clauses (punctuation, "maar"/"but") and negati
 - on-topic clauses that disagree ("X wel, Y niet") mean partly;
 - how things are now outweighs how they were ("vroeger wel, nu niet meer" = no);
 - negative content under a hedge ("voor zover ik weet niet") means unknown;
+- a guess taken back ("ik denk het wel, maar ik weet het niet zeker") means unknown;
 - sarcasm markers swap yes and no.
 """
 
@@ -47,6 +48,7 @@ STATEMENT_DOMAIN_WORDS = 2  # ... when it uses at least this many words of the d
 STATEMENT_CONFIDENCE = 0.5
 HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
 UNKNOWN_CONFIDENCE = 0.9
+RETRACTION_MARGIN = 1.0  # doubt after a guess outweighs the guess and what it leaned on
 TIE_ORDER = (Stance.PARTLY, Stance.UNKNOWN, Stance.NO, Stance.YES)
 _CONTENT = (Kind.CONTENT, Kind.QUESTION, Kind.DOUBLE_NEGATIVE)
 _CONTENT_REASONS = ("content", "contrast")
@@ -116,6 +118,8 @@ class _Ballot:
         self.sarcasm = False
         self.said_sarcasm = False
         self.hedged: set[int] = set()
+        self.hedged_guesses: list[int] = []  # clauses of "ik denk het wel"-like cues
+        self.doubts: list[int] = []  # clauses of "ik weet het niet zeker"-like cues
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
         self.absence_sentences: set[int] = set()
         self.abuse_stated = False  # the question asks about an abuse and the text states it
@@ -218,6 +222,10 @@ class _Ballot:
                 vote = Vote(entry.stance, weight, match.positions, "cue")
                 if entry.hedged:
                     self.hedged.add(info.sentence)
+                    if entry.stance in (Stance.YES, Stance.NO):
+                        self.hedged_guesses.append(info.clause)
+                if entry.stance is Stance.UNKNOWN:
+                    self.doubts.append(info.clause)
                 if entry.minimiser:
                     self.minimisers.append((info.sentence, vote))
                 else:
@@ -408,6 +416,16 @@ class _Ballot:
                 vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
             self.votes.append(vote)
 
+    def count_retraction(self) -> None:
+        """'Ik geloof het wel, maar ik weet het niet zeker': a guess taken back by doubt
+        said after it is no answer either way; the doubt said last wins."""
+        if not self.hedged_guesses or not self.doubts:
+            return
+        if max(self.doubts) <= max(self.hedged_guesses):
+            return  # "weet niet, volgens mij wel": the guess is the answer
+        decided = sum(v.weight for v in self.votes if v.stance in (Stance.YES, Stance.NO))
+        self.votes.append(Vote(Stance.UNKNOWN, decided + RETRACTION_MARGIN, (), "retraction"))
+
     def count_statement(self) -> None:
         """No stance words at all: a plain on-topic statement ("Suppliers get it with every
         order") describes what exists, so it leans yes; a negation would have said no."""
@@ -475,6 +493,7 @@ def decide_stance(
     ballot.count_phrases()
     ballot.count_clauses()
     ballot.count_minimisers()
+    ballot.count_retraction()
     ballot.count_statement()
     return ballot.decide()
 
