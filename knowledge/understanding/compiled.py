@@ -43,6 +43,7 @@ class Entry:
     healthy: bool | None = None  # relative content: True good state, False bad state
     minimiser: bool = False  # an "only"-cue: partly, or no when only a token gesture remains
     hedged: bool = False  # a softened cue: the dialogue should confirm
+    practice: bool = False  # "in practice": how it goes, set against the rule said before
     local: bool = False  # a negator that only reaches its own object ("zonder")
     absolute: bool = False  # "niks", "nothing": nothing at all of what follows exists
 
@@ -136,6 +137,7 @@ def compile_lexicon(
             speaker_only=cue.speaker_only,
             minimiser=cue.minimiser,
             hedged=cue.hedged,
+            practice=cue.practice,
         )
         add(answers, cue.phrases, entry)
     add(compiled.subsets, stances.subsets, None)

@@ -100,6 +100,7 @@ class StanceCue(_Model):
     speaker_only: bool = False  # only the speaker's own ("no idea", not "they have no idea")
     minimiser: bool = False  # "only"/"meer niet": partly, but no when only a poster remains
     hedged: bool = False  # a softened answer ("volgens mij wel"): lower confidence
+    practice: bool = False  # "in de praktijk": after "maar", contrasts with the rule before
 
 
 class StanceWords(_Model):

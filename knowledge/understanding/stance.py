@@ -13,7 +13,8 @@ The text is split into sentences, clauses (punctuation, "maar"/"but") and negati
   ("het is niet zo dat we niks hebben") turns it back; a word in quotes ("a 'committee'")
   is a so-called one;
 - clauses that report another abuse are left out of the stance (they become signals);
-- on-topic clauses that disagree ("X wel, Y niet") mean partly;
+- on-topic clauses that disagree ("X wel, Y niet") mean partly, and so does a rule set
+  against practice ("not ratified, but in practice unions work");
 - how things are now outweighs how they were ("vroeger wel, nu niet meer" = no);
 - negative content under a hedge ("voor zover ik weet niet") means unknown;
 - a guess taken back ("ik denk het wel, maar ik weet het niet zeker") means unknown;
@@ -120,11 +121,13 @@ class _Ballot:
         self.hedged: set[int] = set()
         self.hedged_guesses: list[int] = []  # clauses of "ik denk het wel"-like cues
         self.doubts: list[int] = []  # clauses of "ik weet het niet zeker"-like cues
+        self.practice: list[int] = []  # clauses that open with "but in practice"
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
         self.absence_sentences: set[int] = set()
         self.abuse_stated = False  # the question asks about an abuse and the text states it
         self.statement = False  # decided by the plain-statement rule only
         self.abuse_sentences: set[int] = set()
+        self.abuse_clauses: set[int] = set()
         self.subset_clauses = self._subset_clauses()
 
     def _subset_clauses(self) -> set[int]:
@@ -170,6 +173,7 @@ class _Ballot:
                 if self.risk is Stance.YES and not trigger.negated:
                     self.abuse_stated = True
                     self.abuse_sentences.add(info.sentence)
+                    self.abuse_clauses.add(info.clause)
             elif info.clause not in own_clauses:
                 self.excluded.add(info.clause)
             hint = self.compiled.hints.get(trigger.signal)
@@ -226,6 +230,8 @@ class _Ballot:
                         self.hedged_guesses.append(info.clause)
                 if entry.stance is Stance.UNKNOWN:
                     self.doubts.append(info.clause)
+                if entry.practice and self._after_contrast_word(match.start):
+                    self.practice.append(info.clause)
                 if entry.minimiser:
                     self.minimisers.append((info.sentence, vote))
                 else:
@@ -323,6 +329,7 @@ class _Ballot:
                 specific.add(info.clause)
             clause_positions.setdefault(info.clause, []).extend(info.positions)
         self._current_state_wins(clause_net)
+        self._practice_contrast(clause_net)
         affirmed = any(net > 0 for net in clause_net.values())
         for info, net in hedged_negative:
             if affirmed and info.clause in self.subset_clauses:
@@ -370,6 +377,27 @@ class _Ballot:
             self.votes.append(Vote(Stance.YES, net, tuple(clause_positions[clause]), "content"))
         for clause, net in negative:
             self.votes.append(Vote(Stance.NO, net, tuple(clause_positions[clause]), "content"))
+
+    def _after_contrast_word(self, position: int) -> bool:
+        """The phrase stands right after "maar"/"but" (a filler or two may come between)."""
+        words, clause = self.tokens.words, self.tokens.clause
+        breaks = self.compiled.normaliser.clause_breaks
+        start = position
+        while start > 0 and clause[start - 1] == clause[position]:
+            start -= 1
+        return clause[position] > 0 and words[start] in breaks and position - start <= 2
+
+    def _practice_contrast(self, clause_net: dict[int, float]) -> None:
+        """'Not ratified, but in practice unions work': the rule says one thing, practice
+        another; set against each other that is partly, whatever each part leans to."""
+        if not self.practice:
+            return
+        first = min(self.practice)
+        if any(clause >= first for clause in self.abuse_clauses):
+            return  # "officially not, but in practice members are fired": the abuse happens
+        before = sum(abs(net) for clause, net in clause_net.items() if clause < first)
+        if before:
+            self.votes.append(Vote(Stance.PARTLY, CONTRAST_WEIGHT + before, (), "contrast"))
 
     def _current_state_wins(self, clause_net: dict[int, float]) -> None:
         """'Vroeger wel, nu niet meer', 'lang geen cao, maar sinds januari wel': the answer
