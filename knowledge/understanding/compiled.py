@@ -80,6 +80,7 @@ class Compiled:
     hints: dict[str, StanceHint] = field(default_factory=dict)
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
+    receiving_verbs: frozenset[str] = frozenset()  # a later negator does not reach back past
     times: PhraseIndex = field(default_factory=PhraseIndex)  # payload: Tense
 
 
@@ -159,6 +160,7 @@ def compile_lexicon(
         add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT + 0.5))
         compiled.questions[question_id] = index
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
+    compiled.receiving_verbs = frozenset(fold_word(word) for word in neg.receiving_verbs)
     speller = _speller(lexicon, normaliser, known_texts)
     normaliser.speller = speller
     domain: set[str] = set()

@@ -81,6 +81,7 @@ class Negation(_Model):
     neutral: tuple[Phrase, ...] = ()  # judgements that say nothing about yes/no
     clause_breaks: tuple[Phrase, ...] = ()  # single words that start a new clause
     scope_breaks: tuple[Phrase, ...] = ()  # single words that end a negation's reach ("die")
+    receiving_verbs: tuple[Phrase, ...] = ()  # "kregen niks": the negator denies the object
     hedges: tuple[Phrase, ...] = ()  # soften: negative content under a hedge is unknown
     sarcasm: tuple[Phrase, ...] = ()  # the literal meaning is the opposite
     conclusion_markers: tuple[Phrase, ...] = ()  # "dus", "so": a conclusion follows
@@ -332,6 +333,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
         neg.hedges,
         neg.sarcasm,
         neg.conclusion_markers,
+        neg.receiving_verbs,
         neg.past_markers,
         neg.present_markers,
         neg.present_words,

@@ -114,7 +114,10 @@ def find_triggers(
     for trigger in triggers:
         scope = scopes[trigger.anchor]
         negated = any(
-            scopes[m.start] == scope and _negates(m, trigger.positions) for m in negators
+            scopes[m.start] == scope
+            and _negates(m, trigger.positions)
+            and not _received(compiled, tokens, trigger.positions, m)
+            for m in negators
         )
         clause = tokens.clause[trigger.anchor]
         if any(tokens.clause[m.start] == clause and m.start < trigger.anchor for m in wide):
@@ -139,6 +142,15 @@ def _negates(negator: Match, positions: tuple[int, ...]) -> bool:
     if negator.start > last:  # "zonder"/"without" never reaches back ("shifts without a break")
         return not negator.payload.local and negator.start - last <= NEGATION_REACH
     return False
+
+
+def _received(
+    compiled: Compiled, tokens: Tokens, positions: tuple[int, ...], negator: Match
+) -> bool:
+    """'De gewonden kregen niks': a negator after a verb of receiving denies what was
+    received (compensation), not the finding before the verb (the injuries)."""
+    between = tokens.words[max(positions) + 1 : negator.start]
+    return any(word in compiled.receiving_verbs for word in between)
 
 
 def _applies(rule: SignalRule, question_id: str) -> bool:
