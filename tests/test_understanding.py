@@ -127,6 +127,13 @@ def test_lookup(understanding: Understanding, text: str, topic: str | None) -> N
         ("ze gaan terug naar huis", None),
         ("the workers went back to the old supplier", None),
         ("terug naar de vorige vraag", Intent.BACK),
+        ("hlp", Intent.HELP),
+        ("begin maar opnieuw met de lijst", Intent.RESTART),
+        ("oei, verkeerd antwoord gegeven, kan ik dat nog aanpassen?", Intent.BACK),
+        ("can I change that?", Intent.BACK),
+        ("ze beginnen opnieuw met onderhandelen", None),
+        ("the wrong answer is given by management", None),
+        ("de directie begint opnieuw", None),
     ],
 )
 def test_detect_intent(understanding: Understanding, text: str, intent: Intent | None) -> None:
