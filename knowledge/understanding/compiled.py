@@ -81,6 +81,7 @@ class Compiled:
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
     receiving_verbs: frozenset[str] = frozenset()  # a later negator does not reach back past
+    genuine: PhraseIndex = field(default_factory=PhraseIndex)  # "echte", "a real"
     times: PhraseIndex = field(default_factory=PhraseIndex)  # payload: Tense
 
 
@@ -118,6 +119,7 @@ def compile_lexicon(
     add(answers, neg.sarcasm, Entry(Kind.SARCASM))
     add(answers, neg.conclusion_markers, Entry(Kind.CONCLUSION))
     add(answers, neg.fillers, Entry(Kind.FILLER))
+    add(compiled.genuine, neg.genuine_markers, None)
     add(compiled.times, neg.past_markers, Tense.PAST)
     add(compiled.times, neg.present_markers, Tense.PRESENT)
     add(compiled.times, neg.present_words, Tense.NOW)

@@ -81,6 +81,7 @@ class Negation(_Model):
     neutral: tuple[Phrase, ...] = ()  # judgements that say nothing about yes/no
     clause_breaks: tuple[Phrase, ...] = ()  # single words that start a new clause
     scope_breaks: tuple[Phrase, ...] = ()  # single words that end a negation's reach ("die")
+    genuine_markers: tuple[Phrase, ...] = ()  # "een echt beleid ... niet": the real thing denied
     receiving_verbs: tuple[Phrase, ...] = ()  # "kregen niks": the negator denies the object
     hedges: tuple[Phrase, ...] = ()  # soften: negative content under a hedge is unknown
     sarcasm: tuple[Phrase, ...] = ()  # the literal meaning is the opposite
@@ -334,6 +335,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
         neg.sarcasm,
         neg.conclusion_markers,
         neg.receiving_verbs,
+        neg.genuine_markers,
         neg.past_markers,
         neg.present_markers,
         neg.present_words,

@@ -294,6 +294,7 @@ class _Ballot:
         previous: tuple[int, int, float] | None = None  # (clause, sentence, net) with content
         specific: set[int] = set()  # clauses that deny a question's own word outright
         hedged_negative: list[tuple[_Scope, float]] = []
+        genuine = {self.tokens.clause[m.start] for m in self.compiled.genuine.find(self.tokens)}
         for info in self.info.values():
             if info.sentence in echo or info.clause in self.excluded:
                 continue
@@ -325,8 +326,8 @@ class _Ballot:
                 hedged_negative.append((info, neg - pos))
                 continue
             clause_net[info.clause] = clause_net.get(info.clause, 0.0) + pos - neg
-            if info.specific and info.absolute:
-                specific.add(info.clause)
+            if (info.specific and info.absolute) or (info.clause in genuine and neg > pos):
+                specific.add(info.clause)  # "niks meetbaars", "een echt beleid niet"
             clause_positions.setdefault(info.clause, []).extend(info.positions)
         self._current_state_wins(clause_net)
         self._practice_contrast(clause_net)
