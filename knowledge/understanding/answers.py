@@ -35,7 +35,7 @@ class AnswerReader:
         if question_index:
             found.extend(question_index.find(tokens))
         selected = select_longest(found, rank=lambda entry: entry.kind)
-        scopes = scopes_of(tokens, self.compiled.scope_breaks)
+        scopes = scopes_of(tokens, self.compiled.scope_breaks, self.compiled.negator_words)
         triggers = find_triggers(self.compiled, tokens, found, scopes, question_id)
         decision = decide_stance(self.compiled, question, tokens, selected, scopes, triggers)
         hits = signal_hits(question, decision.stance, tokens, triggers, decision.evidence)

@@ -80,6 +80,7 @@ class Compiled:
     hints: dict[str, StanceHint] = field(default_factory=dict)
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
+    negator_words: frozenset[str] = frozenset()  # one-word negators ("niet", "not")
     receiving_verbs: frozenset[str] = frozenset()  # a later negator does not reach back past
     genuine: PhraseIndex = field(default_factory=PhraseIndex)  # "echte", "a real"
     times: PhraseIndex = field(default_factory=PhraseIndex)  # payload: Tense
@@ -162,6 +163,7 @@ def compile_lexicon(
         add(index, words.no, Entry(Kind.QUESTION, Stance.NO, QUESTION_CUE_WEIGHT + 0.5))
         compiled.questions[question_id] = index
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
+    compiled.negator_words = frozenset(fold_word(w) for w in neg.negators if " " not in w)
     compiled.receiving_verbs = frozenset(fold_word(word) for word in neg.receiving_verbs)
     speller = _speller(lexicon, normaliser, known_texts)
     normaliser.speller = speller

@@ -6,14 +6,19 @@ from knowledge.understanding.normalise import Tokens
 from knowledge.understanding.phrases import Match
 
 
-def scopes_of(tokens: Tokens, scope_breaks: frozenset[str]) -> list[int]:
-    """Scope index per word: a new scope at each clause and at each scope-break word."""
+def scopes_of(
+    tokens: Tokens, scope_breaks: frozenset[str], negators: frozenset[str] = frozenset()
+) -> list[int]:
+    """Scope index per word: a new scope at each clause and at each scope-break word,
+    unless the break word belongs to the negator before it ("niet alleen")."""
     scopes: list[int] = []
     current = -1
     previous_clause = -1
-    for position, word in enumerate(tokens.words):
+    words = tokens.words
+    for position, word in enumerate(words):
         clause = tokens.clause[position]
-        if clause != previous_clause or (word in scope_breaks and scopes):
+        negated = position > 0 and words[position - 1] in negators
+        if clause != previous_clause or (word in scope_breaks and scopes and not negated):
             current += 1
             previous_clause = clause
         scopes.append(current)
