@@ -16,7 +16,8 @@ The text is split into sentences, clauses (punctuation, "maar"/"but") and negati
 - on-topic clauses that disagree ("X wel, Y niet") mean partly, and so does a rule set
   against practice ("not ratified, but in practice unions work");
 - how things are now outweighs how they were ("vroeger wel, nu niet meer" = no);
-- negative content under a hedge ("voor zover ik weet niet") means unknown;
+- negative content under a hedge ("voor zover ik weet niet") means unknown, unless a
+  closing "nee"/"no" commits to it;
 - a guess taken back ("ik denk het wel, maar ik weet het niet zeker") means unknown;
 - sarcasm markers swap yes and no.
 """
@@ -262,6 +263,9 @@ class _Ballot:
             if self.lead is None:
                 self.lead = entry.stance
             self.votes.append(Vote(entry.stance, weight, match.positions, "particle"))
+        elif info.sentence in self.hedged and closes_text(tokens, match, fillers):
+            # "I don't think they did anything like that, no": the closing word commits
+            self.votes.append(Vote(entry.stance, CONCLUSION_WEIGHT, match.positions, "conclusion"))
         elif entry.stance is Stance.YES:
             info.direct_pos += SCOPED_PARTICLE_WEIGHT  # "De OR wel", "management yes"
             info.positions.extend(match.positions)
