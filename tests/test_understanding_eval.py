@@ -167,11 +167,12 @@ BLIND_FLOORS = {
     },
     # a second blind set in hurried phone / dictation style, scored first at stance 0.77,
     # signal F1 0.83, FAQ 1.0, intent 0.87; its failures were then read to find classes
+    # (now 0.89 / 0.93 / 1.0 / 0.97), so like "tune" it no longer measures generalisation
     "understanding_blind2.yaml": {
-        "stance_accuracy": 0.76,
-        "signal_f1": 0.82,
+        "stance_accuracy": 0.87,
+        "signal_f1": 0.91,
         "faq_top1": 0.96,
-        "intent_accuracy": 0.85,
+        "intent_accuracy": 0.95,
     },
 }
 
