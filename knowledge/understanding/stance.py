@@ -116,6 +116,7 @@ class _Ballot:
                 self.info[scope] = _Scope(tokens.clause[position], tokens.sentence[position])
         self.votes: list[Vote] = []
         self.excluded: set[int] = set()  # clauses that report another signal
+        self.report_scopes: set[int] = set()  # the scopes within them that hold the report
         self.lead: Stance | None = None
         self.sarcasm = False
         self.said_sarcasm = False
@@ -177,6 +178,7 @@ class _Ballot:
                     self.abuse_clauses.add(info.clause)
             elif info.clause not in own_clauses:
                 self.excluded.add(info.clause)
+                self.report_scopes.update(self.scopes[p] for p in trigger.positions)
             hint = self.compiled.hints.get(trigger.signal)
             applies = hint is not None and (
                 not hint.questions or (self.question and self.question.id in hint.questions)
@@ -299,9 +301,11 @@ class _Ballot:
         specific: set[int] = set()  # clauses that deny a question's own word outright
         hedged_negative: list[tuple[_Scope, float]] = []
         genuine = {self.tokens.clause[m.start] for m in self.compiled.genuine.find(self.tokens)}
-        for info in self.info.values():
-            if info.sentence in echo or info.clause in self.excluded:
+        for scope, info in self.info.items():
+            if info.sentence in echo:
                 continue
+            if info.clause in self.excluded and scope in self.report_scopes:
+                continue  # "beleid is er niet EN ze houden loon in": the policy part counts
             pos, neg = info.pos, info.neg
             bare = bool(info.negators) and pos == neg == info.direct_pos == 0 and not info.wide
             if info.negators:
