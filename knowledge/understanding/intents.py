@@ -67,9 +67,7 @@ class IntentFinder:
             if p not in covered and p not in filler and tokens.words[p] not in common
         ]
         topical = [p for p in outside if tokens.words[p] in self.topical_words]
-        about_people = any(
-            covered.isdisjoint(m.positions) for m in self.subjects.find(tokens)
-        )
+        about_people = any(covered.isdisjoint(m.positions) for m in self.subjects.find(tokens))
         answer_like = [
             m
             for m in select_longest(self.compiled.answers.find(tokens), rank=lambda e: e.kind)
@@ -97,10 +95,7 @@ class IntentFinder:
                 if negated or about_people or (content and topical):
                     continue
             elif (
-                blocking
-                or topical
-                or about_people
-                or len(outside) > self.settings.max_other_words
+                blocking or topical or about_people or len(outside) > self.settings.max_other_words
             ):
                 continue
             if best is None or match.size > best[0]:
