@@ -135,3 +135,15 @@ async def api():
     await server.start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge base, for injecting one defect per test."""
+    import shutil
+
+    from knowledge.loader import DEFAULT_KNOWLEDGE_DIR
+
+    target = tmp_path / "kb"
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
+    return target

@@ -7,7 +7,6 @@ injecting exactly one defect, so every test shows the error a curator would see.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,6 @@ from knowledge.loader import (
 from knowledge.schema import LANGUAGES, MAX_TOPIC_ANSWER_CHARS
 
 SHARED_TAXONOMY = Path(__file__).resolve().parents[2] / "shared" / "spec" / "taxonomy.yaml"
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped knowledge base."""
-    target = tmp_path / "kb"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def problems_of(directory: Path) -> list[str]:
