@@ -92,7 +92,10 @@ class IntentFinder:
                     tokens.clause[m.start] == clause and m.payload.kind is Kind.NEGATOR
                     for m in blocking
                 )
-                if negated or about_people or (content and topical):
+                # a phrase of one real word among subject words is part of an answer:
+                # "het overzicht van leveranciers is openbaar", "the results of the audit"
+                weight = sum(1 for p in match.positions if p not in filler)
+                if negated or about_people or (topical and (content or weight <= 1)):
                     continue
             elif (
                 blocking or topical or about_people or len(outside) > self.settings.max_other_words
