@@ -115,7 +115,7 @@ def find_triggers(
         scope = scopes[trigger.anchor]
         negated = any(
             scopes[m.start] == scope
-            and _negates(m, trigger.positions)
+            and (_negates(m, trigger.positions) or _negates_anchor(m, trigger))
             and not _received(compiled, tokens, trigger.positions, m)
             for m in negators
         )
@@ -131,6 +131,15 @@ def find_triggers(
             or any((name, sentence) in present for name in blockers.get(trigger.signal, ()))
         )
     return triggers
+
+
+def _negates_anchor(negator: Match, trigger: Trigger) -> bool:
+    """Inside a combo a negator right before one of its words negates it: "de paspoorten
+    worden niet ingenomen"."""
+    first = min(trigger.positions)
+    return first < negator.start and any(
+        0 <= p - negator.end < LOCAL_REACH for p in trigger.positions
+    )
 
 
 def _negates(negator: Match, positions: tuple[int, ...]) -> bool:
