@@ -81,6 +81,7 @@ class Compiled:
     context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # concept -> questions
     scope_breaks: frozenset[str] = frozenset()
     negator_words: frozenset[str] = frozenset()  # one-word negators ("niet", "not")
+    topic_markers: frozenset[str] = frozenset()  # "complaints ABOUT fumes": a topic
     receiving_verbs: frozenset[str] = frozenset()  # a later negator does not reach back past
     genuine: PhraseIndex = field(default_factory=PhraseIndex)  # "echte", "a real"
     times: PhraseIndex = field(default_factory=PhraseIndex)  # payload: Tense
@@ -165,6 +166,7 @@ def compile_lexicon(
     compiled.scope_breaks = frozenset(fold_word(word) for word in neg.scope_breaks)
     compiled.negator_words = frozenset(fold_word(w) for w in neg.negators if " " not in w)
     compiled.receiving_verbs = frozenset(fold_word(word) for word in neg.receiving_verbs)
+    compiled.topic_markers = frozenset(fold_word(word) for word in neg.topic_markers)
     speller = _speller(lexicon, normaliser, known_texts)
     normaliser.speller = speller
     domain: set[str] = set()

@@ -83,6 +83,7 @@ class Negation(_Model):
     scope_breaks: tuple[Phrase, ...] = ()  # single words that end a negation's reach ("die")
     genuine_markers: tuple[Phrase, ...] = ()  # "een echt beleid ... niet": the real thing denied
     receiving_verbs: tuple[Phrase, ...] = ()  # "kregen niks": the negator denies the object
+    topic_markers: tuple[Phrase, ...] = ()  # "klachten over": an abuse as a topic
     hedges: tuple[Phrase, ...] = ()  # soften: negative content under a hedge is unknown
     sarcasm: tuple[Phrase, ...] = ()  # the literal meaning is the opposite
     conclusion_markers: tuple[Phrase, ...] = ()  # "dus", "so": a conclusion follows
@@ -335,6 +336,7 @@ def iter_phrases(lexicon: Lexicon) -> Iterable[tuple[str, str]]:
         neg.sarcasm,
         neg.conclusion_markers,
         neg.receiving_verbs,
+        neg.topic_markers,
         neg.genuine_markers,
         neg.past_markers,
         neg.present_markers,

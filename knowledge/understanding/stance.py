@@ -44,6 +44,7 @@ CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
 SUBSET_BONUS = 1.5  # ... about named parts: "in de hoofdfabriek wel, in de nieuwe niet"
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
 ELLIPSIS_WORDS = 4  # "maar stakingen niet" repeats the verb of the clause before
+TOPIC_REACH = 3  # "klachten over de giftige dampen": the marker stands just before the abuse
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
 STATEMENT_WEIGHT = 1.0  # a plain statement on the topic, without negation, affirms it
 STATEMENT_DOMAIN_WORDS = 2  # ... when it uses at least this many words of the domain
@@ -150,6 +151,17 @@ class _Ballot:
         first = self.tokens.words[words[0]] if words else ""
         return len(words) <= ELLIPSIS_WORDS and first in self.compiled.normaliser.clause_breaks
 
+    def _topic_only(self, trigger: Trigger) -> bool:
+        """'Klachten over de giftige dampen worden genegeerd': the abuse is what the
+        clause talks about, the clause still answers the question."""
+        start = min(trigger.positions)
+        clause = self.tokens.clause[start]
+        before = range(max(0, start - TOPIC_REACH), start)
+        return any(
+            self.tokens.clause[p] == clause and self.tokens.words[p] in self.compiled.topic_markers
+            for p in before
+        )
+
     def scope_at(self, position: int) -> _Scope:
         return self.info[self.scopes[position]]
 
@@ -176,7 +188,7 @@ class _Ballot:
                     self.abuse_stated = True
                     self.abuse_sentences.add(info.sentence)
                     self.abuse_clauses.add(info.clause)
-            elif info.clause not in own_clauses:
+            elif info.clause not in own_clauses and not self._topic_only(trigger):
                 self.excluded.add(info.clause)
                 self.report_scopes.update(self.scopes[p] for p in trigger.positions)
             hint = self.compiled.hints.get(trigger.signal)
