@@ -174,13 +174,22 @@ BLIND_FLOORS = {
         "faq_top1": 0.96,
         "intent_accuracy": 0.95,
     },
+    # a third blind set in full, careful sentences, scored first at stance 0.86, signal F1
+    # 0.94, FAQ 1.0, intent 0.96; its failures were then read to find classes (now 0.94 /
+    # 0.97 / 1.0 / 1.0), so it too no longer measures generalisation
+    "understanding_blind3.yaml": {
+        "stance_accuracy": 0.92,
+        "signal_f1": 0.95,
+        "faq_top1": 0.95,
+        "intent_accuracy": 0.95,
+    },
 }
 
 
 @pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
 def test_blind_sets_stay_above_their_floors(understanding: Understanding, name: str) -> None:
     report = evaluate(understanding, load_cases(DATA / name))
-    readable = "tune" in name or "blind2" in name
+    readable = "tune" in name or "blind2" in name or "blind3" in name
     shown = report.failures if readable else f"{len(report.failures)} failures"
     for metric, floor in BLIND_FLOORS[name].items():
         value = getattr(report, metric)
