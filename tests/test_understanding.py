@@ -152,6 +152,12 @@ def test_lookup(understanding: Understanding, text: str, topic: str | None) -> N
         ("terug naar vraag 1", Intent.RESTART),
         ("can we go back to the start", Intent.RESTART),
         ("ze beginnen weer met de audit", None),
+        # a lone command word with a slip the speller leaves alone
+        ("skpi", Intent.SKIP),
+        ("hepl", Intent.HELP),
+        ("restrat", Intent.RESTART),
+        ("deels", None),
+        ("neee", None),
         ("ik stop ermee voor nu", Intent.STOP),
         ("tot later", Intent.STOP),
         ("I'll continue later", Intent.STOP),

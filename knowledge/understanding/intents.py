@@ -11,11 +11,14 @@ words of normalisation.yaml and the intent fillers) do not count as other words.
 
 from __future__ import annotations
 
+from rapidfuzz.distance import OSA
+
 from knowledge.understanding.compiled import Compiled, Kind
 from knowledge.understanding.lexicon import IntentsFile
 from knowledge.understanding.phrases import PhraseIndex, compile_phrase, select_longest
 from knowledge.understanding.types import Intent
 
+MIN_COMMAND_TYPO = 4  # shorter command words are too close to ordinary words
 _BLOCKING = frozenset({Kind.PARTICLE, Kind.NEGATOR, Kind.CUE, Kind.WIDE_NEGATOR})
 
 
@@ -46,6 +49,15 @@ class IntentFinder:
             for kind, value in compile_phrase(phrase, normaliser)
             if kind == "w"
         }
+        # one-word commands, for a lone word with a slip the speller leaves alone ("sklp")
+        self.command_words: dict[str, set[Intent]] = {}
+        for entry in words.intents:
+            for phrase in (*entry.anywhere, *entry.alone):
+                compiled_phrase = compile_phrase(phrase, normaliser)
+                if len(compiled_phrase) == 1 and compiled_phrase[0][0] == "w":
+                    word = compiled_phrase[0][1]
+                    if len(word) >= MIN_COMMAND_TYPO:
+                        self.command_words.setdefault(word, set()).add(Intent(entry.intent))
         # words about the checklist topics: "we stoppen met die leverancier" is an answer
         self.topical_words = compiled.domain_words - intent_words
 
@@ -56,7 +68,7 @@ class IntentFinder:
             return None
         matches = select_longest(self.index.find(tokens))
         if not matches:
-            return None
+            return self._mistyped_command(text) if size == 1 else None
         covered = {p for m in matches for p in m.positions}
         filler = {p for m in self.fillers.find(tokens) for p in m.positions}
         speller = self.compiled.normaliser.speller
@@ -104,3 +116,20 @@ class IntentFinder:
             if best is None or match.size > best[0]:
                 best = (match.size, intent)
         return best[1] if best else None
+
+    def _mistyped_command(self, text: str) -> Intent | None:
+        """A lone unknown word one slip from exactly one command word ("sklp" = skip)."""
+        raw = self.compiled.normaliser.tokens(text, spell=False).words
+        speller = self.compiled.normaliser.speller
+        if len(raw) != 1 or len(raw[0]) < MIN_COMMAND_TYPO:
+            return None
+        word = raw[0]
+        if speller is not None and speller.is_known(word):
+            return None
+        found = {
+            intent
+            for command, intents in self.command_words.items()
+            if command[0] == word[0] and OSA.distance(word, command, score_cutoff=1) <= 1
+            for intent in intents
+        }
+        return found.pop() if len(found) == 1 else None
