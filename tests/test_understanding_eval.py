@@ -175,11 +175,11 @@ BLIND_FLOORS = {
         "intent_accuracy": 0.95,
     },
     # a third blind set in full, careful sentences, scored first at stance 0.86, signal F1
-    # 0.94, FAQ 1.0, intent 0.96; its failures were then read to find classes (now 0.94 /
-    # 0.97 / 1.0 / 1.0), so it too no longer measures generalisation
+    # 0.94, FAQ 1.0, intent 0.96; its failures were then read to find classes (now 0.97 /
+    # 0.98 / 1.0 / 1.0), so it too no longer measures generalisation
     "understanding_blind3.yaml": {
-        "stance_accuracy": 0.92,
-        "signal_f1": 0.95,
+        "stance_accuracy": 0.94,
+        "signal_f1": 0.96,
         "faq_top1": 0.95,
         "intent_accuracy": 0.95,
     },
