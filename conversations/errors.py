@@ -26,4 +26,3 @@ class InvalidTransition(EngineError):
         self.source = source
         self.target = target
         super().__init__(f"no transition from {source} to {target}")
-

@@ -145,9 +145,7 @@ async def test_a_whole_checklist_by_buttons(
         # Every other format reaches the user as a file too.
         magic = {"docx": b"PK", "md": b"# ", "csv": b"\xef\xbb\xbf", "json": b"{"}
         for fmt, start in magic.items():
-            assert await bot.say(anna, "/export") == twin.expect(
-                anna, EventKind.COMMAND, "export"
-            )
+            assert await bot.say(anna, "/export") == twin.expect(anna, EventKind.COMMAND, "export")
             data = next(
                 d for d in anna.button_data() if d.startswith("fmt:") and d.endswith(f":{fmt}")
             )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 import yaml
 
 from bot.cli import main
-from knowledge.loader import DEFAULT_KNOWLEDGE_DIR, check_knowledge
+from knowledge.loader import check_knowledge
 from knowledge.understanding import Understanding
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,13 +26,6 @@ LEXICON = "understanding"
 MIN_VERBATIM = 12
 # The taxonomy is a verbatim copy of the shared contract; everything else is checked.
 NOT_LEXICON = ("data/taxonomy.yaml",)
-
-
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "kb"
-    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, target)
-    return target
 
 
 def problems_of(directory: Path) -> list[str]:
