@@ -14,6 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conversations.commands import COMMANDS as ENGINE_COMMANDS
 from conversations.engine import Engine
 from conversations.events import Event, EventKind, Reply
 from knowledge.schema import Stance
@@ -46,24 +47,8 @@ TEXTS = [
     "نعم",
     "/frobnicate",
 ]
-COMMANDS = [
-    "start",
-    "help",
-    "new",
-    "list",
-    "resume",
-    "summary",
-    "export",
-    "language",
-    "stop",
-    "forget",
-    "skip",
-    "back",
-    "restart",
-    "edit",
-    "rename",
-    "bogus",
-]
+# every engine command, plus one it does not know
+COMMANDS = [*ENGINE_COMMANDS, "bogus"]
 FORGED = [
     "a:1:0:yes",
     "res:1",

@@ -21,20 +21,9 @@ from knowledge.loader import (
     load_knowledge,
 )
 from knowledge.schema import LANGUAGES, MAX_TOPIC_ANSWER_CHARS
+from tests.kb_helpers import edit_yaml, problems_of
 
 SHARED_TAXONOMY = Path(__file__).resolve().parents[2] / "shared" / "spec" / "taxonomy.yaml"
-
-
-def problems_of(directory: Path) -> list[str]:
-    knowledge, problems = check_knowledge(directory)
-    assert knowledge is None, "a broken knowledge base must not load"
-    return [str(p) for p in problems]
-
-
-def edit_yaml(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_shipped_knowledge_base_is_valid() -> None:

@@ -18,6 +18,7 @@ import yaml
 from bot.cli import main
 from knowledge.loader import check_knowledge
 from knowledge.understanding import Understanding
+from tests.kb_helpers import edit_yaml, problems_of
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -26,18 +27,6 @@ LEXICON = "understanding"
 MIN_VERBATIM = 12
 # The taxonomy is a verbatim copy of the shared contract; everything else is checked.
 NOT_LEXICON = ("data/taxonomy.yaml",)
-
-
-def problems_of(directory: Path) -> list[str]:
-    knowledge, problems = check_knowledge(directory)
-    assert knowledge is None, "a broken lexicon must not load"
-    return [str(p) for p in problems]
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def test_shipped_lexicon_loads_and_covers_every_intent() -> None:
@@ -72,7 +61,7 @@ def test_uncovered_intent_is_reported(kb_copy: Path) -> None:
     def drop_help(data: dict) -> None:
         data["intents"] = [entry for entry in data["intents"] if entry["intent"] != "help"]
 
-    edit(kb_copy / LEXICON / "intents.yaml", drop_help)
+    edit_yaml(kb_copy / LEXICON / "intents.yaml", drop_help)
     assert "understanding/intents.yaml: intent 'help' is not covered" in problems_of(kb_copy)
 
 
@@ -81,7 +70,7 @@ def test_unknown_signal_and_concept_are_reported(kb_copy: Path) -> None:
         data["signals"].append({"signal": "no_such_signal", "phrases": ["iets"]})
         data["signals"].append({"signal": "child_labour", "combos": [["no_such_concept"]]})
 
-    edit(kb_copy / LEXICON / "signals.yaml", break_rules)
+    edit_yaml(kb_copy / LEXICON / "signals.yaml", break_rules)
     problems = problems_of(kb_copy)
     assert "understanding/signals.yaml: unknown signal 'no_such_signal'" in problems
     unknown_concept = "child_labour: unknown concept 'no_such_concept'"
@@ -102,7 +91,7 @@ def test_phrase_without_words_and_unknown_question_are_reported(kb_copy: Path) -
         data["no.such.question"] = {"yes": ["iets"]}
         data["union.present"]["no"] = ["!!!"]
 
-    edit(kb_copy / LEXICON / "questions.yaml", add_bad)
+    edit_yaml(kb_copy / LEXICON / "questions.yaml", add_bad)
     problems = problems_of(kb_copy)
     assert "understanding/questions.yaml: unknown question 'no.such.question'" in problems
     assert (
@@ -111,7 +100,7 @@ def test_phrase_without_words_and_unknown_question_are_reported(kb_copy: Path) -
 
 
 def test_wrong_field_type_is_reported(kb_copy: Path) -> None:
-    edit(kb_copy / LEXICON / "intents.yaml", lambda data: data.update(max_words="many"))
+    edit_yaml(kb_copy / LEXICON / "intents.yaml", lambda data: data.update(max_words="many"))
     problems = problems_of(kb_copy)
     assert any(p.startswith("understanding/intents.yaml: max_words:") for p in problems)
 
@@ -125,7 +114,7 @@ def test_curator_edit_changes_understanding(kb_copy: Path) -> None:
     def add_phrase(data: dict) -> None:
         data["content"]["no"].append("poppenkast")
 
-    edit(kb_copy / LEXICON / "stances.yaml", add_phrase)
+    edit_yaml(kb_copy / LEXICON / "stances.yaml", add_phrase)
     knowledge, problems = check_knowledge(kb_copy)
     assert problems == []
     assert Understanding(knowledge).interpret("policy.exists", text).stance.value == "no"
