@@ -25,14 +25,15 @@ The text is split into sentences, clauses (punctuation, "maar"/"but") and negati
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from knowledge.schema import Question, Stance
-from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kind, Tense
+from knowledge.understanding.clause_rules import CONTRAST_WEIGHT, SUBSET_BONUS, ClauseRules
+from knowledge.understanding.compiled import SIGNAL_WEIGHT, Compiled, Entry, Kind
 from knowledge.understanding.normalise import Tokens
 from knowledge.understanding.phrases import Match
 from knowledge.understanding.signals import Trigger
 from knowledge.understanding.structure import closes_text, follows, opens_sentence
+from knowledge.understanding.votes import Decision, Scope, Vote
 
 LEAD_WEIGHT = 3.0  # a particle opening the answer
 SENTENCE_LEAD_WEIGHT = 2.0  # a particle opening a later sentence
@@ -40,58 +41,19 @@ CONCLUSION_WEIGHT = 6.0  # "... dus nee" / a closing "No." after a long answer
 SCOPED_PARTICLE_WEIGHT = 1.5  # "de staf wel", "workers yes"
 OPENING_CUE_BONUS = 1.5  # a stance cue that opens the answer ("Deels, ...")
 HEDGE_UNKNOWN_WEIGHT = 3.0  # negative content under a hedge
-CONTRAST_WEIGHT = 2.0  # on-topic clauses that disagree
-SUBSET_BONUS = 1.5  # ... about named parts: "in de hoofdfabriek wel, in de nieuwe niet"
 BARE_NEGATION_WEIGHT = 1.0  # a negator without content ("die is hier niet")
 ELLIPSIS_WORDS = 4  # "maar stakingen niet" repeats the verb of the clause before
 TOPIC_REACH = 3  # "klachten over de giftige dampen": the marker stands just before the abuse
 MIN_ANSWER_SCORE = 0.9  # below this the text is not an answer
-STATEMENT_WEIGHT = 1.0  # a plain statement on the topic, without negation, affirms it
-STATEMENT_DOMAIN_WORDS = 2  # ... when it uses at least this many words of the domain
 STATEMENT_CONFIDENCE = 0.5
 HEDGED_CONFIDENCE = 0.75  # "volgens mij wel": probably right, worth a confirmation
 UNKNOWN_CONFIDENCE = 0.9
-RETRACTION_MARGIN = 1.0  # doubt after a guess outweighs the guess and what it leaned on
 TIE_ORDER = (Stance.PARTLY, Stance.UNKNOWN, Stance.NO, Stance.YES)
 _CONTENT = (Kind.CONTENT, Kind.QUESTION, Kind.DOUBLE_NEGATIVE)
 _CONTENT_REASONS = ("content", "contrast")
 
 
-@dataclass
-class Vote:
-    """One piece of evidence for a stance."""
-
-    stance: Stance
-    weight: float
-    positions: tuple[int, ...]
-    reason: str
-
-
-@dataclass
-class Decision:
-    """The stance with its confidence, the words that decided it, and every vote."""
-
-    stance: Stance | None
-    confidence: float
-    evidence: tuple[int, ...]
-    votes: list[Vote]
-
-
-@dataclass
-class _Scope:
-    clause: int
-    sentence: int
-    pos: float = 0.0
-    neg: float = 0.0
-    direct_pos: float = 0.0
-    negators: int = 0
-    wide: bool = False
-    specific: bool = False  # holds a word that means yes/no for this question only
-    absolute: bool = False  # negated by "niks"/"nothing"/"nergens"
-    positions: list[int] = field(default_factory=list)
-
-
-class _Ballot:
+class _Ballot(ClauseRules):
     """Collects the votes of one answer."""
 
     def __init__(
@@ -111,10 +73,10 @@ class _Ballot:
         self.scopes = scopes
         self.triggers = [t for t in triggers if not t.ignored]
         self.bound = {p for t in triggers for p in t.positions}  # words of signal phrases
-        self.info: dict[int, _Scope] = {}
+        self.info: dict[int, Scope] = {}
         for position, scope in enumerate(scopes):
             if scope not in self.info:
-                self.info[scope] = _Scope(tokens.clause[position], tokens.sentence[position])
+                self.info[scope] = Scope(tokens.clause[position], tokens.sentence[position])
         self.votes: list[Vote] = []
         self.excluded: set[int] = set()  # clauses that report another signal
         self.report_scopes: set[int] = set()  # the scopes within them that hold the report
@@ -145,7 +107,7 @@ class _Ballot:
                     clauses.add(tokens.clause[position])
         return clauses
 
-    def _elliptic(self, info: _Scope) -> bool:
+    def _elliptic(self, info: Scope) -> bool:
         """A short contrast clause that leaves out its verb: "maar stakingen niet"."""
         words = [p for p, scope in enumerate(self.scopes) if self.info[scope] is info]
         first = self.tokens.words[words[0]] if words else ""
@@ -162,7 +124,7 @@ class _Ballot:
             for p in before
         )
 
-    def scope_at(self, position: int) -> _Scope:
+    def scope_at(self, position: int) -> Scope:
         return self.info[self.scopes[position]]
 
     def count_triggers(self) -> None:
@@ -260,7 +222,7 @@ class _Ballot:
         self,
         match: Match,
         entry: Entry,
-        info: _Scope,
+        info: Scope,
         index: int,
         conclusion_at: int | None,
         fillers: set[int],
@@ -287,7 +249,7 @@ class _Ballot:
             info.negators += 1  # "no union", "die is er echt niet": negates its clause
             info.positions.extend(match.positions)
 
-    def _content(self, match: Match, entry: Entry, info: _Scope) -> None:
+    def _content(self, match: Match, entry: Entry, info: Scope) -> None:
         stance = entry.stance
         if entry.healthy is not None:
             bad = self.risk if self.risk in (Stance.YES, Stance.NO) else Stance.NO
@@ -311,7 +273,7 @@ class _Ballot:
         clause_positions: dict[int, list[int]] = {}
         previous: tuple[int, int, float] | None = None  # (clause, sentence, net) with content
         specific: set[int] = set()  # clauses that deny a question's own word outright
-        hedged_negative: list[tuple[_Scope, float]] = []
+        hedged_negative: list[tuple[Scope, float]] = []
         genuine = {self.tokens.clause[m.start] for m in self.compiled.genuine.find(self.tokens)}
         for scope, info in self.info.items():
             if info.sentence in echo:
@@ -398,101 +360,6 @@ class _Ballot:
             self.votes.append(Vote(Stance.YES, net, tuple(clause_positions[clause]), "content"))
         for clause, net in negative:
             self.votes.append(Vote(Stance.NO, net, tuple(clause_positions[clause]), "content"))
-
-    def _after_contrast_word(self, position: int) -> bool:
-        """The phrase stands right after "maar"/"but" (a filler or two may come between)."""
-        words, clause = self.tokens.words, self.tokens.clause
-        breaks = self.compiled.normaliser.clause_breaks
-        start = position
-        while start > 0 and clause[start - 1] == clause[position]:
-            start -= 1
-        return clause[position] > 0 and words[start] in breaks and position - start <= 2
-
-    def _practice_contrast(self, clause_net: dict[int, float]) -> None:
-        """'Not ratified, but in practice unions work': the rule says one thing, practice
-        another; set against each other that is partly, whatever each part leans to."""
-        if not self.practice:
-            return
-        first = min(self.practice)
-        if any(clause >= first for clause in self.abuse_clauses):
-            return  # "officially not, but in practice members are fired": the abuse happens
-        before = sum(abs(net) for clause, net in clause_net.items() if clause < first)
-        if before:
-            self.votes.append(Vote(Stance.PARTLY, CONTRAST_WEIGHT + before, (), "contrast"))
-
-    def _current_state_wins(self, clause_net: dict[int, float]) -> None:
-        """'Vroeger wel, nu niet meer', 'lang geen cao, maar sinds januari wel': the answer
-        is how things are now. A clause marked as the present overrules the clauses before
-        it; a clause marked as the past drops out when another clause says how it is."""
-        if len(clause_net) < 2 or self.abuse_stated:
-            return  # an abuse that happened then is a finding now
-        now: set[int] = set()
-        past: set[int] = set()
-        plain_now: set[int] = set()
-        for match in self.compiled.times.find(self.tokens):
-            clause = self.tokens.clause[match.start]
-            {Tense.PAST: past, Tense.PRESENT: now, Tense.NOW: plain_now}[match.payload].add(clause)
-        if past:
-            now |= {c for c in plain_now if c > min(past)}
-        now &= clause_net.keys()
-        if now:
-            latest = max(now)
-            for clause in [c for c in clause_net if c < latest and c not in now]:
-                del clause_net[clause]
-        elif past & clause_net.keys() and clause_net.keys() - past:
-            for clause in past:
-                clause_net.pop(clause, None)
-
-    def _unknown_part_is_partly(self, affirmed: set[int]) -> None:
-        """'At the main plant yes, at the others not that I know of': one part is
-        affirmed, another named part unknown; taken together that is partly."""
-        clause = self.tokens.clause
-        for index, vote in enumerate(self.votes):
-            if vote.stance is not Stance.UNKNOWN or not vote.positions:
-                continue
-            where = clause[vote.positions[0]]
-            if where in self.subset_clauses and where not in affirmed:
-                self.votes[index] = Vote(
-                    Stance.PARTLY, vote.weight + SUBSET_BONUS, vote.positions, "contrast"
-                )
-
-    def count_minimisers(self) -> None:
-        for sentence, vote in self.minimisers:
-            if self.sarcasm or sentence in self.abuse_sentences:
-                continue  # "only the state union is allowed" is the abuse, not a part
-            if sentence in self.absence_sentences or self.lead is Stance.NO:
-                # "alleen een poster", "nee, alleen in de pauze": the "only" explains a no
-                vote = Vote(Stance.NO, vote.weight, vote.positions, "only a token gesture")
-            self.votes.append(vote)
-
-    def count_retraction(self) -> None:
-        """'Ik geloof het wel, maar ik weet het niet zeker': a guess taken back by doubt
-        said after it is no answer either way; the doubt said last wins."""
-        if not self.hedged_guesses or not self.doubts:
-            return
-        if max(self.doubts) <= max(self.hedged_guesses):
-            return  # "weet niet, volgens mij wel": the guess is the answer
-        decided = sum(v.weight for v in self.votes if v.stance in (Stance.YES, Stance.NO))
-        self.votes.append(Vote(Stance.UNKNOWN, decided + RETRACTION_MARGIN, (), "retraction"))
-
-    def count_statement(self) -> None:
-        """No stance words at all: a plain on-topic statement ("Suppliers get it with every
-        order") describes what exists, so it leans yes; a negation would have said no."""
-        if self.votes:
-            return
-        tokens = self.tokens
-        domain = self.compiled.domain_words
-        words = [
-            word
-            for position, word in enumerate(tokens.words)
-            if tokens.sentence[position] not in tokens.question_sentences
-            and tokens.clause[position] not in self.excluded
-        ]
-        if any(info.negators for info in self.info.values()):
-            return
-        if sum(1 for word in words if word in domain) >= STATEMENT_DOMAIN_WORDS:
-            self.votes.append(Vote(Stance.YES, STATEMENT_WEIGHT, (), "statement"))
-            self.statement = True
 
     def decide(self) -> Decision:
         votes = self.votes
