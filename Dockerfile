@@ -10,6 +10,7 @@ COPY bot ./bot
 COPY conversations ./conversations
 COPY knowledge ./knowledge
 COPY storage ./storage
+COPY documents ./documents
 # Wheels for the project and every dependency, so the final stage needs no build tools.
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 

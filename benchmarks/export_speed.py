@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conversations.summary import build_summary
-from storage.exports import Format, export
+from documents.exports import Format, export
+from documents.summary import build_summary
 from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,

@@ -71,11 +71,11 @@ def build_export(
 ) -> tuple[str, bytes]:
     """The file name and bytes of the report; raises ``ExportError`` for expected problems."""
     # Imported here so that `imvo-coach --help` stays fast.
-    from conversations.summaries import summary_from_records
-    from conversations.summary import ReportTextsMissing
+    from documents.exports import Format, export, export_filename
+    from documents.records import summary_from_records
+    from documents.summary import ReportTextsMissing
     from knowledge import KnowledgeBaseError
     from storage import StorageError, Store, resolve_db_path
-    from storage.exports import Format, export, export_filename
 
     path = resolve_db_path(db)
     if not path.is_file():

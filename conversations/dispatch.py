@@ -14,9 +14,9 @@ from conversations.commands import BUTTON_COMMANDS, INTENT_COMMANDS, command_nam
 from conversations.states import State
 from conversations.summaries import offer_export, send_export, show_summary
 from conversations.turn import Turn
+from documents.exports import Format
 from knowledge.understanding.types import Intent
 from storage import AssessmentRecord
-from storage.exports import Format
 
 Step = Callable[[Turn, str], State]
 Prompt = Callable[[Turn], State]

@@ -6,9 +6,9 @@ from conversations.choices import encode
 from conversations.menu import show_menu
 from conversations.questions import continue_work, pause, switch_to
 from conversations.states import State
-from conversations.summary import iso_date, report_labels
 from conversations.text_input import MAX_CONTEXT_CHARS, has_words, one_line
 from conversations.turn import Turn
+from documents.summary import iso_date, report_labels
 from knowledge.schema import LANGUAGES
 from storage import AssessmentRecord, AssessmentStatus
 

@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 from conversations.choices import encode
 from conversations.events import Attachment, Reply
-from conversations.summary import AnswerInfo, AssessmentInfo, build_summary
-from conversations.summary_model import Summary
 from conversations.turn import Turn
-from knowledge.loader import KnowledgeBase
-from storage import AnswerRecord, AssessmentRecord
-from storage.exports import Format, export, export_filename, render_chat_parts
+from documents.exports import Format, export, export_filename, render_chat_parts
+from documents.records import summary_from_records
+from documents.summary_model import Summary
+from storage import AssessmentRecord
 
 logger = logging.getLogger(__name__)
-
-
-def summary_from_records(
-    knowledge: KnowledgeBase,
-    assessment: AssessmentRecord,
-    answers: Iterable[AnswerRecord],
-    language: str,
-) -> Summary:
-    """The summary of a stored assessment and its latest answers, in ``language``."""
-    info = AssessmentInfo(
-        id=assessment.id,
-        name=assessment.name,
-        country=assessment.country,
-        sector=assessment.sector,
-        checklist_id=assessment.checklist,
-        created=assessment.created,
-        updated=assessment.updated,
-        language=language,
-    )
-    rows = [
-        AnswerInfo(
-            question_id=answer.question,
-            text=answer.text,
-            stance=answer.stance,
-            signals=[(hit.signal, hit.evidence) for hit in answer.signals],
-            confidence=answer.confidence,
-            answered_at=answer.answered,
-        )
-        for answer in answers
-    ]
-    return build_summary(knowledge, info, rows, language)
 
 
 def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:

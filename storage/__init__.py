@@ -3,7 +3,7 @@
     from storage import Store
     store = Store(resolve_db_path(args.db))   # created 0600, WAL, migrated
 
-Exports (``storage.exports``) live beside it.
+Reports and their renderers live in the ``documents`` package, which reads this one.
 """
 
 from storage.backup import BackupResult, backup_database

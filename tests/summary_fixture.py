@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import yaml
 
-from conversations.summary import AnswerInfo, AssessmentInfo
+from documents.summary import AnswerInfo, AssessmentInfo
 from knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase
 from knowledge.schema import Checklist, Question, Reference, Signal, Text
 

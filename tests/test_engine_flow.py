@@ -17,8 +17,8 @@ from conversations.errors import FlowTableError
 from conversations.events import EventKind
 from conversations.states import ANY, TRANSITIONS, State
 from conversations.text_input import clean_text, has_words
+from documents.exports import Format
 from knowledge.schema import LANGUAGES, Stance
-from storage.exports import Format
 from storage.records import AssessmentStatus
 
 CONVERSATIONS = Path(__file__).resolve().parents[1] / "conversations"

@@ -14,9 +14,7 @@ from dataclasses import fields, replace
 import jsonschema
 import pytest
 
-from conversations.summary import build_summary
-from conversations.summary_model import Summary, SummaryFinding
-from storage.exports import (
+from documents.exports import (
     CHAT_PART_LIMIT,
     RENDERERS,
     Format,
@@ -24,8 +22,10 @@ from storage.exports import (
     export_filename,
     render_chat_parts,
 )
-from storage.exports.filename import safe_name_part
-from storage.exports.json_data import schema, summary_data
+from documents.exports.filename import safe_name_part
+from documents.exports.json_data import schema, summary_data
+from documents.summary import build_summary
+from documents.summary_model import Summary, SummaryFinding
 from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,

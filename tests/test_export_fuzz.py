@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conversations.summary import AnswerInfo, build_summary
-from storage.exports import CHAT_PART_LIMIT, Format, export, export_filename, render_chat_parts
-from storage.exports.json_data import schema
+from documents.exports import CHAT_PART_LIMIT, Format, export, export_filename, render_chat_parts
+from documents.exports.json_data import schema
+from documents.summary import AnswerInfo, build_summary
 from tests.summary_fixture import fixture_assessment, fixture_knowledge
 
 KNOWLEDGE = fixture_knowledge()

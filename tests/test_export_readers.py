@@ -18,9 +18,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from conversations.summary import build_summary
-from conversations.summary_model import Summary
-from storage.exports import Format, export
+from documents.exports import Format, export
+from documents.summary import build_summary
+from documents.summary_model import Summary
 from tests.summary_fixture import (
     fixture_answers,
     fixture_assessment,

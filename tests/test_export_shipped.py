@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from conversations.summary import AnswerInfo, AssessmentInfo, build_summary
+from documents.exports import CHAT_PART_LIMIT, Format, export, render_chat_parts
+from documents.exports.json_data import schema
+from documents.summary import AnswerInfo, AssessmentInfo, build_summary
 from knowledge import check_knowledge
-from storage.exports import CHAT_PART_LIMIT, Format, export, render_chat_parts
-from storage.exports.json_data import schema
 
 KNOWLEDGE, PROBLEMS = check_knowledge()
 pytestmark = pytest.mark.skipif(

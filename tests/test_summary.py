@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from conversations.summary import (
+from documents.summary import (
     AnswerInfo,
     AssessmentInfo,
     ReportTextsMissing,
@@ -16,7 +16,7 @@ from conversations.summary import (
     iso_date,
     report_labels,
 )
-from conversations.summary_model import ReportLabels, Summary
+from documents.summary_model import ReportLabels, Summary
 from knowledge.loader import default_knowledge
 from knowledge.schema import Reference
 from tests.summary_fixture import (

@@ -82,7 +82,7 @@ def test_build_context_keeps_secrets_and_databases_out() -> None:
         assert pattern in ignored
     assert "!.env.example" in ignored
     copied = [rest for keyword, rest in _instructions() if keyword == "COPY"]
-    for package in ("bot", "conversations", "knowledge", "storage"):
+    for package in ("bot", "conversations", "documents", "knowledge", "storage"):
         assert f"{package} ./{package}" in copied
 
 
@@ -103,7 +103,7 @@ def test_the_wheel_in_the_image_gets_the_knowledge_base() -> None:
         pytest.skip("needs a git checkout")
     shipped = [
         str(path.relative_to(ROOT))
-        for folder in ("knowledge/data", "storage/exports")
+        for folder in ("knowledge/data", "documents/exports")
         for path in (ROOT / folder).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     ]

@@ -1,6 +1,6 @@
 """The one summary model of an assessment: what every renderer (chat, PDF, DOCX, ...) shows.
 
-Built from stored answers and the knowledge base by ``conversations.summary.build_summary``;
+Built from stored answers and the knowledge base by ``documents.summary.build_summary``;
 texts are already in the summary's language, so renderers only lay them out.
 """
 

@@ -1,13 +1,13 @@
 """Exported reports: one renderer per format behind one ``export`` function.
 
-    from storage.exports import Format, export, export_filename, render_chat_parts
+    from documents.exports import Format, export, export_filename, render_chat_parts
 
     data = export(summary, Format.PDF)            # bytes of the file
     name = export_filename(summary, Format.PDF)   # "IMVO-Zoes-Cafe-2025-11-25.pdf"
     mime = Format.PDF.mime_type                   # for conversations.events.Attachment
     parts = render_chat_parts(summary)            # chat messages, each <= 4000 characters
 
-``summary`` comes from ``conversations.summary.build_summary``; it already holds every
+``summary`` comes from ``documents.summary.build_summary``; it already holds every
 text in the report's language, so renderers only lay it out. One module per format.
 """
 
@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conversations.summary_model import Summary
-from storage.exports.chat import CHAT_PART_LIMIT, render_chat, render_chat_parts
-from storage.exports.csv_table import render_csv
-from storage.exports.filename import export_filename
-from storage.exports.formats import Format
-from storage.exports.json_data import render_json
-from storage.exports.markdown import render_markdown
-from storage.exports.pdf import render_pdf
-from storage.exports.word import render_docx
+from documents.exports.chat import CHAT_PART_LIMIT, render_chat, render_chat_parts
+from documents.exports.csv_table import render_csv
+from documents.exports.filename import export_filename
+from documents.exports.formats import Format
+from documents.exports.json_data import render_json
+from documents.exports.markdown import render_markdown
+from documents.exports.pdf import render_pdf
+from documents.exports.word import render_docx
+from documents.summary_model import Summary
 
 Renderer = Callable[[Summary], bytes]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 
-from conversations.summary_model import Summary
-from storage.exports.common import clean, one_line
+from documents.exports.common import clean, one_line
+from documents.summary_model import Summary
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@")

@@ -18,8 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 
-from conversations.summary_model import Summary, SummaryFinding
-from storage.exports.common import (
+from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
@@ -29,6 +28,7 @@ from storage.exports.common import (
     title,
     visit_groups,
 )
+from documents.summary_model import Summary, SummaryFinding
 
 LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
 TABLE_STYLE = "Light Grid Accent 1"

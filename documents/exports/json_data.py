@@ -1,6 +1,6 @@
 """The full summary as JSON, for people who process results further.
 
-The keys are the field names of ``conversations.summary_model`` and do not change within
+The keys are the field names of ``documents.summary_model`` and do not change within
 a ``version``; ``summary.schema.json`` beside this file describes them (JSON Schema
 2020-12). The report labels are left out: they are presentation texts, kept in
 ``knowledge/data/ui/report.yaml``.
@@ -13,7 +13,7 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from conversations.summary_model import Summary
+from documents.summary_model import Summary
 
 FORMAT_NAME = "imvo-coach-summary"
 FORMAT_VERSION = 1

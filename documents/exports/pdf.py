@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from fpdf import FPDF, XPos, YPos
 from fpdf.fonts import FontFace
 
-from conversations.summary_model import Summary, SummaryFinding
-from storage.exports.common import (
+from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
@@ -24,7 +23,8 @@ from storage.exports.common import (
     title,
     visit_groups,
 )
-from storage.exports.pdf_fonts import FAMILY, FontPlan
+from documents.exports.pdf_fonts import FAMILY, FontPlan
+from documents.summary_model import Summary, SummaryFinding
 
 INK = (33, 37, 41)
 MUTED = (100, 106, 112)

@@ -1,7 +1,7 @@
 """Build the one ``Summary`` of an assessment from its answers and the knowledge base.
 
 The engine turns its stored rows into ``AssessmentInfo`` and ``AnswerInfo`` and calls
-``build_summary``; every renderer in ``storage.exports`` lays the result out. All fixed
+``build_summary``; every renderer in ``documents.exports`` lays the result out. All fixed
 texts come from the knowledge base (checklists, signals, ``ui/report.yaml``), so the
 summary is complete in one language and renderers never look anything up.
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from conversations.summary_model import (
+from documents.summary_model import (
     ReportLabels,
     Summary,
     SummaryAnswer,

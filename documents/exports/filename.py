@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from conversations.summary_model import Summary
-from storage.exports.formats import Format
+from documents.exports.formats import Format
+from documents.summary_model import Summary
 
 MAX_NAME_CHARS = 60
 _RESERVED_ON_WINDOWS = {

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conversations.summary_model import Summary
-from storage.exports.common import (
+from documents.exports.common import (
     clean,
     counts_lines,
     display_name,
@@ -21,6 +20,7 @@ from storage.exports.common import (
     report_date,
     visit_groups,
 )
+from documents.summary_model import Summary
 
 CHAT_PART_LIMIT = 4000  # Telegram allows 4096 characters per message; keep a margin
 CHAT_VISIT_QUESTIONS = 8  # the files list them all

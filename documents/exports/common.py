@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from conversations.summary_model import Summary, VisitQuestion
+from documents.summary_model import Summary, VisitQuestion
 
 # Characters XML 1.0 (Word) forbids and terminals mangle: C0 controls except tab and
 # newline, DEL and C1 controls, lone surrogates and the two non-characters U+FFFE/U+FFFF.

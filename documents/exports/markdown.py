@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from conversations.summary_model import Summary, SummaryFinding
-from storage.exports.common import (
+from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
@@ -18,6 +17,7 @@ from storage.exports.common import (
     title,
     visit_groups,
 )
+from documents.summary_model import Summary, SummaryFinding
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
