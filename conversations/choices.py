@@ -19,6 +19,7 @@ ACTIONS: dict[str, str] = {
     "w": "ii",  # why is this asked
     "ok": "ii",  # confirm the understood typed answer
     "ch": "ii",  # not right: choose the answer myself
+    "qq": "ii",  # that text was a question, not my answer
     "cl": "w",  # checklist chosen (in CHOOSE_CHECKLIST)
     "cx": "w",  # skip a context field (name, country, sector)
     "cb": "w",  # back one context field

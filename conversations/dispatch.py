@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conversations import manage, menu, questions, setup
+from conversations import manage, menu, questions, setup, typed_answers, typed_words
 from conversations.choices import Press
 from conversations.commands import BUTTON_COMMANDS, INTENT_COMMANDS, command_name
 from conversations.states import State
@@ -47,7 +47,7 @@ PROMPTS: dict[State, Prompt] = {
     State.ASK_COUNTRY: lambda turn: setup.ask_context(turn, "country"),
     State.ASK_SECTOR: lambda turn: setup.ask_context(turn, "sector"),
     State.QUESTION: questions.ask_question,
-    State.CONFIRM: questions.ask_confirm,
+    State.CONFIRM: typed_answers.ask_confirm,
     State.FINISHED: _prompt_finished,
     State.RENAME: lambda turn: _prompt_target(turn, manage.ask_rename),
     State.CONFIRM_DELETE: lambda turn: _prompt_target(turn, manage.ask_delete),
@@ -66,7 +66,18 @@ def _after_view(turn: Turn) -> State:
 
 
 def _free_text(turn: Turn, text: str) -> State:
-    """Answers a knowledge question typed outside a checklist, or says what is possible."""
+    """Answers a knowledge question typed outside a checklist, starts what the words ask
+    for ("imvo beleid graag", "nieuwe checklist"), or says what is possible."""
+    question = typed_answers.reads_as_question(turn, text)
+    if question and menu.answer_knowledge_question(turn, text):
+        return reprompt(turn)
+    if not question:
+        checklist_id = typed_words.checklist_named(turn.knowledge, text)
+        if checklist_id is not None:
+            return setup.start_context(turn, checklist_id)
+        command = typed_words.menu_command_named(turn.knowledge, text)
+        if command is not None:
+            return on_command(turn, command, "")
     if menu.answer_knowledge_question(turn, text):
         return reprompt(turn)
     turn.say("unknown_topic" if menu.looks_like_question(text) else "not_understood_menu")
@@ -87,8 +98,8 @@ STEPS: dict[State, Step] = {
     State.ASK_NAME: lambda turn, text: setup.context_by_text(turn, "name", text),
     State.ASK_COUNTRY: lambda turn, text: setup.context_by_text(turn, "country", text),
     State.ASK_SECTOR: lambda turn, text: setup.context_by_text(turn, "sector", text),
-    State.QUESTION: questions.answer_by_text,
-    State.CONFIRM: questions.confirm_by_text,
+    State.QUESTION: typed_answers.answer_by_text,
+    State.CONFIRM: typed_answers.confirm_by_text,
     State.FINISHED: _free_text,
     State.RENAME: manage.rename_by_text,
     State.CONFIRM_DELETE: _use_buttons,
@@ -320,8 +331,9 @@ QUESTION_PRESSES: dict[str, tuple[tuple[State, ...], Callable[[Turn, Press], Sta
     "s": (QUESTION_STATES, lambda turn, press: questions.skip_question(turn)),
     "b": (QUESTION_STATES, lambda turn, press: questions.previous_question(turn)),
     "w": (QUESTION_STATES, lambda turn, press: questions.explain_question(turn)),
-    "ok": ((State.CONFIRM,), lambda turn, press: questions.confirm_pending(turn)),
-    "ch": ((State.CONFIRM,), lambda turn, press: questions.reject_pending(turn)),
+    "ok": ((State.CONFIRM,), lambda turn, press: typed_answers.confirm_pending(turn)),
+    "ch": ((State.CONFIRM,), lambda turn, press: typed_answers.reject_pending(turn)),
+    "qq": ((State.CONFIRM,), lambda turn, press: typed_answers.pending_was_a_question(turn)),
 }
 
 

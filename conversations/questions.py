@@ -7,11 +7,9 @@ last question the assessment is done and the summary is shown once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from conversations.choices import encode
 from conversations.events import Choice
-from conversations.menu import answer_knowledge_question, looks_like_question, show_menu
+from conversations.menu import show_menu
 from conversations.states import State
 from conversations.summaries import show_summary
 from conversations.turn import Turn
@@ -19,7 +17,6 @@ from knowledge.schema import Question, Stance
 from storage import AnswerRecord, AssessmentRecord, AssessmentStatus, SignalRecord
 
 SHORT_QUESTION_CHARS = 60  # question text shown in the edit list
-CONFIRM_WORDS = 3  # "ja", "ja klopt", "nee dat klopt niet" confirm; longer text is an answer
 
 
 def continue_work(turn: Turn) -> State:
@@ -106,106 +103,21 @@ def answer_by_button(turn: Turn, stance: str) -> State:
     return record_answer(turn, assessment, answer, typed=False)
 
 
-def answer_by_text(turn: Turn, text: str) -> State:
-    """Stores a typed answer it understood, asks to confirm an unsure one, or answers a
-    knowledge question and asks the same question again."""
-    found = current_question(turn)
-    if found is None:
-        return continue_work(turn)
-    assessment, question = found
-    if looks_like_question(text) and answer_knowledge_question(turn, text):
-        return ask_question(turn)
-    understood = turn.understanding.interpret(question.id, text)
-    if understood.stance is None or understood.stance not in question.answers:
-        if answer_knowledge_question(turn, text):
-            return ask_question(turn)
-        turn.say("unknown_topic" if looks_like_question(text) else "not_understood")
-        return ask_question(turn)
-    signals = tuple(SignalRecord(h.signal, h.evidence, h.implied) for h in understood.signals)
-    answer = AnswerRecord(
-        question.id, text, understood.stance.value, signals, understood.confidence
+def with_heard(turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord) -> AnswerRecord:
+    """``answer`` joined with a finding heard just before on the same question (stored then
+    without a stance): both texts stay the user's words and every finding is kept."""
+    heard = turn.data.get("heard")
+    if not isinstance(heard, dict) or heard.get("index") != assessment.position:
+        return answer
+    earlier = turn.store.answers_for(turn.user_id, assessment.id).get(answer.question)
+    if earlier is None or earlier.stance is not None or earlier.text == answer.text:
+        return answer
+    kept = {(s.signal, s.evidence) for s in answer.signals}
+    signals = answer.signals + tuple(
+        s for s in earlier.signals if (s.signal, s.evidence) not in kept
     )
-    if understood.confidence >= turn.confirm_threshold:
-        return record_answer(turn, assessment, answer, typed=True)
-    turn.data["pending"] = _pending(assessment.position, answer)
-    return ask_confirm(turn)
-
-
-def _pending(index: int, answer: AnswerRecord) -> dict[str, Any]:
-    return {
-        "index": index,
-        "text": answer.text,
-        "stance": answer.stance,
-        "confidence": answer.confidence,
-        "signals": [[s.signal, s.evidence, s.implied] for s in answer.signals],
-    }
-
-
-def _pending_answer(turn: Turn, question: Question) -> AnswerRecord | None:
-    pending = turn.data.get("pending")
-    if not isinstance(pending, dict) or pending.get("stance") not in {s.value for s in Stance}:
-        return None
-    signals = tuple(
-        SignalRecord(str(s[0]), str(s[1]), bool(s[2]))
-        for s in pending.get("signals", [])
-        if isinstance(s, list) and len(s) == 3
-    )
-    return AnswerRecord(
-        question.id,
-        str(pending.get("text", "")),
-        str(pending["stance"]),
-        signals,
-        pending.get("confidence"),
-    )
-
-
-def ask_confirm(turn: Turn) -> State:
-    """Asks whether the unsure understanding of a typed answer is right."""
-    found = current_question(turn)
-    answer = _pending_answer(turn, found[1]) if found else None
-    if found is None or answer is None:
-        turn.data.pop("pending", None)
-        return continue_work(turn)
-    assessment, _ = found
-    choices = (
-        turn.choice("button.confirm_yes", encode("ok", assessment.id, assessment.position)),
-        turn.choice("button.confirm_no", encode("ch", assessment.id, assessment.position)),
-    )
-    turn.say("confirm", choices=choices, answer=turn.stance_label(str(answer.stance)))
-    return State.CONFIRM
-
-
-def confirm_pending(turn: Turn) -> State:
-    """Stores the answer the user confirmed and asks the next question."""
-    found = current_question(turn)
-    answer = _pending_answer(turn, found[1]) if found else None
-    turn.data.pop("pending", None)
-    if found is None or answer is None:
-        return continue_work(turn)
-    return record_answer(turn, found[0], answer, typed=True)
-
-
-def reject_pending(turn: Turn) -> State:
-    """Forgets the unsure understanding and asks the question again with its buttons."""
-    turn.data.pop("pending", None)
-    turn.say("choose_yourself")
-    return ask_question(turn)
-
-
-def confirm_by_text(turn: Turn, text: str) -> State:
-    """Takes a short yes as confirmation, a short no as "let me choose", else a new answer."""
-    found = current_question(turn)
-    if found is None:
-        turn.data.pop("pending", None)
-        return continue_work(turn)
-    if len(text.split()) <= CONFIRM_WORDS:
-        reply = turn.understanding.interpret(found[1].id, text)
-        if reply.stance is Stance.YES and reply.confidence >= turn.confirm_threshold:
-            return confirm_pending(turn)
-        if reply.stance is Stance.NO and reply.confidence >= turn.confirm_threshold:
-            return reject_pending(turn)
-    turn.data.pop("pending", None)
-    return answer_by_text(turn, text)
+    text = f"{earlier.text} — {answer.text}"
+    return AnswerRecord(answer.question, text, answer.stance, signals, answer.confidence)
 
 
 def record_answer(
@@ -213,6 +125,8 @@ def record_answer(
 ) -> State:
     """Stores the answer, says what was understood and any risk with its tip, moves on."""
     turn.data.pop("pending", None)
+    answer = with_heard(turn, assessment, answer)
+    turn.data.pop("heard", None)
     turn.store.save_answer(turn.user_id, assessment.id, answer)
     label = turn.stance_label(str(answer.stance))
     lines = [turn.text("understood" if typed else "noted", answer=label)]
@@ -234,6 +148,7 @@ def record_answer(
 def advance(turn: Turn, assessment: AssessmentRecord) -> State:
     """Moves to the question after the current one (or back to where an edit began)."""
     return_to = turn.data.pop("return_to", None)
+    turn.data.pop("heard", None)
     following = assessment.position + 1
     if isinstance(return_to, int) and return_to > assessment.position:
         following = return_to

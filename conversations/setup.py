@@ -12,6 +12,7 @@ from conversations.questions import ask_question, switch_to
 from conversations.states import State
 from conversations.text_input import MAX_CONTEXT_CHARS, has_words, one_line
 from conversations.turn import Turn
+from conversations.typed_words import checklist_named
 from knowledge.schema import Checklist
 
 CONTEXT_FIELDS = ("name", "country", "sector")
@@ -60,7 +61,8 @@ def _match_checklist(turn: Turn, text: str) -> Checklist | None:
             names |= {turn.knowledge.text(label_key, lang).casefold() for lang in ("nl", "en")}
         if wanted in names:
             return checklist
-    return None
+    named = checklist_named(turn.knowledge, text)
+    return next((c for c in checklists if c.id == named), None)
 
 
 def start_context(turn: Turn, checklist_id: str) -> State:
