@@ -73,6 +73,8 @@ RATE_LIMIT_RETRIES = 3  # RetryAfter (flood control) is retried by AIORateLimite
 RETENTION_INTERVAL = 24 * 60 * 60  # seconds between retention purges
 CHAT_DATA_IDLE = 60 * 60  # seconds: PTB's chat_data of a chat idle this long is dropped
 PRUNE_INTERVAL = 10 * 60  # seconds between chat_data prunes
+CONNECTION_POOL_SIZE = 16  # HTTP connections to the Bot API for sending
+POOL_TIMEOUT = 30.0  # seconds a request may wait for a free connection
 BUSY_NOTICE_INTERVAL = 60.0  # seconds: "one moment, I am busy" at most this often per chat
 
 
@@ -418,6 +420,10 @@ def build_application(
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Few connections, waited for: httpcore checks every pooled connection for each
+        # request, so PTB's default of 256 cost most of the CPU with hundreds of chats.
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+        .pool_timeout(POOL_TIMEOUT)
         .rate_limiter(
             AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
         )

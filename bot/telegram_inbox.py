@@ -36,7 +36,12 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bot.config import BotConfig
-from bot.telegram_app import ALLOWED_UPDATES, TelegramBot, webhook_settings
+from bot.telegram_app import (
+    ALLOWED_UPDATES,
+    CONNECTION_POOL_SIZE,
+    TelegramBot,
+    webhook_settings,
+)
 from bot.telegram_db import in_thread, set_lock_wait
 from bot.telegram_render import language_from_code
 from bot.telegram_send import safe
@@ -55,6 +60,9 @@ RATE_PER_MINUTE = 30  # then this many a minute (USER_RATE_LIMIT)
 POLL_RETRY_PAUSE = 1.0  # seconds after a network error, doubling up to POLL_RETRY_MAX
 POLL_RETRY_MAX = 30.0
 PRUNE_INTERVAL = 60.0  # seconds between forgetting users the rate limiter no longer needs
+# Users handled at the same moment; the others wait their turn. About one HTTP connection
+# each: more only queue inside httpcore, whose bookkeeping grows with the queue.
+MAX_HANDLED_AT_ONCE = CONNECTION_POOL_SIZE
 STOP_GRACE = 10.0  # seconds running updates may take to finish at shutdown
 
 
@@ -132,6 +140,7 @@ class InboxRunner:
         self._flush_wanted = asyncio.Event()
         self._closed = False  # set by drain: the flusher ends once all is marked
         self._pruned = time.monotonic()
+        self._slots = asyncio.Semaphore(MAX_HANDLED_AT_ONCE)
 
     # -- intake ---------------------------------------------------------------------------
     async def accept(self, raw_updates: list[Any]) -> None:
@@ -240,7 +249,8 @@ class InboxRunner:
         queue = self._queues[user]
         try:
             while queue:
-                await self._handle(queue[0])
+                async with self._slots:
+                    await self._handle(queue[0])
                 queue.popleft()
         finally:
             del self._queues[user]
