@@ -53,7 +53,8 @@ def serve(config: BotConfig) -> int:
     # Imported here so that `imvo-coach --help` stays fast and works without a database.
     from telegram.error import InvalidToken, TelegramError
 
-    from bot.telegram_app import build_application, run
+    from bot.telegram_app import build_application
+    from bot.telegram_inbox import InboxQueue, run
     from bot.telegram_logging import configure_logging
     from conversations.engine import Engine
     from knowledge import KnowledgeBaseError, default_knowledge
@@ -74,7 +75,9 @@ def serve(config: BotConfig) -> int:
         print(f"Error: cannot open the database {config.db_path}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        run(build_application(config, Engine(knowledge, store), knowledge), config)
+        queue = InboxQueue() if config.webhook_url else None
+        app = build_application(config, Engine(knowledge, store), knowledge, update_queue=queue)
+        run(app, config)
     except InvalidToken:
         print(
             "Error: Telegram does not accept this bot token (check TELEGRAM_BOT_TOKEN).",

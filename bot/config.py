@@ -24,6 +24,7 @@ DEFAULT_POLL_TIMEOUT = 10  # seconds Telegram may hold a getUpdates long poll op
 DEFAULT_RETENTION_DAYS = 180  # assessments untouched this long are deleted
 MAX_RETENTION_DAYS = 3650
 DEFAULT_RATE_LIMIT = 30  # messages per second: Telegram's limit for one bot
+DEFAULT_USER_RATE_LIMIT = 30  # messages a minute one user may send (after a burst of 20)
 
 LANGUAGES = ("nl", "en")
 # Every variable load_config reads; .env.example documents each (a test checks both ways).
@@ -45,6 +46,7 @@ ENVIRONMENT_VARIABLES = (
     "ALLOWED_USER_IDS",
     "ADMIN_USER_IDS",
     "TELEGRAM_RATE_LIMIT",
+    "USER_RATE_LIMIT",
 )
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as webhook secret token.
 _SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -76,6 +78,7 @@ class BotConfig:
     allowed_user_ids: frozenset[int] | None = None  # None: everyone may use the bot
     admin_user_ids: frozenset[int] = frozenset()  # may use /stats (counts only)
     rate_limit: int = DEFAULT_RATE_LIMIT  # 0: no limiter (a local Bot API server, load tests)
+    user_rate_limit: int = DEFAULT_USER_RATE_LIMIT  # per user a minute; 0: no limit (tests)
 
     def is_allowed(self, user_id: int) -> bool:
         """Whether this Telegram user may use the bot (admins always may)."""
@@ -206,6 +209,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> BotConfig:
         allowed_user_ids=_read_ids(env, "ALLOWED_USER_IDS"),
         admin_user_ids=_read_ids(env, "ADMIN_USER_IDS") or frozenset(),
         rate_limit=_read_int(env, "TELEGRAM_RATE_LIMIT", DEFAULT_RATE_LIMIT, 0, 10_000),
+        user_rate_limit=_read_int(env, "USER_RATE_LIMIT", DEFAULT_USER_RATE_LIMIT, 0, 10_000),
     )
 
 

@@ -2,8 +2,10 @@
 
 The engine (``conversations/``) decides everything and keeps the dialogue position in
 SQLite, so this module holds no conversation state of its own and a restarted bot
-resumes every chat. Updates are processed one at a time (PTB's default), because each
-answer depends on the position the previous one left.
+resumes every chat. In production updates come from the write-ahead inbox
+(telegram_inbox.py): different users at once, each user's updates in order, because each
+answer depends on the position the previous one left. Database work runs in a worker
+thread (telegram_db.py), never on the event loop.
 
 Handlers, first match wins (after the access gate, see telegram_access.py)::
 
@@ -14,6 +16,7 @@ Handlers, first match wins (after the access gate, see telegram_access.py)::
     private: other /word                  -> Event(TEXT): the engine names it unknown
     private: text                         -> Event(TEXT)
     private: photo, voice, sticker, ...   -> "I can only read text"
+    private: an edited message            -> "edits are not read; send it again"
     button press                          -> answer, Event(CHOICE), mark the question answered
 
 Each event carries the update_id, so an update Telegram delivers twice (after a crash,
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,6 +49,7 @@ from telegram.ext import (
 
 from bot.config import BotConfig
 from bot.telegram_access import AccessGate, stats_text
+from bot.telegram_db import in_thread
 from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
 from bot.telegram_send import ChatSender, is_not_modified, safe
@@ -52,6 +57,7 @@ from conversations.commands import COMMANDS, DUTCH_ALIASES, command_name
 from conversations.events import Event, EventKind, Reply
 from knowledge.loader import KnowledgeBase
 from storage import Store
+from storage.inbox import Inbox
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +67,15 @@ MENU_COMMANDS = (
     "start", "help", "new", "list", "summary", "export", "language", "stop", "forget",
 )
 # fmt: on
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 HEARTBEAT_INTERVAL = 30  # seconds; the Docker HEALTHCHECK allows 120 without a touch
 RATE_LIMIT_RETRIES = 3  # RetryAfter (flood control) is retried by AIORateLimiter
 RETENTION_INTERVAL = 24 * 60 * 60  # seconds between retention purges
+CHAT_DATA_IDLE = 60 * 60  # seconds: PTB's chat_data of a chat idle this long is dropped
+PRUNE_INTERVAL = 10 * 60  # seconds between chat_data prunes
+CONNECTION_POOL_SIZE = 16  # HTTP connections to the Bot API for sending
+POOL_TIMEOUT = 30.0  # seconds a request may wait for a free connection
+BUSY_NOTICE_INTERVAL = 60.0  # seconds: "one moment, I am busy" at most this often per chat
 
 
 class DialogueEngine(Protocol):
@@ -91,6 +102,10 @@ class TelegramBot:
         self.user_tag = UserHasher(config.log_salt)
         self.gate = AccessGate(config, knowledge, self.user_tag)
         self.bot_id = config.token.split(":", 1)[0] if config.token else "bot"
+        # Set by the write-ahead runner: handled updates are marked with their effects.
+        self.inbox: Inbox | None = None
+        self.last_seen: dict[int, float] = {}  # chat id -> monotonic time of its last update
+        self._busy_told: dict[int, float] = {}  # chat id -> when "I am busy" was sent
 
     # -- wiring ---------------------------------------------------------------------------
     def register(self, app: Application) -> None:
@@ -99,6 +114,7 @@ class TelegramBot:
         private = filters.ChatType.PRIVATE & new_messages
         elsewhere = ~filters.ChatType.PRIVATE & new_messages
         names = [*COMMANDS, *DUTCH_ALIASES]  # other /words reach the engine as text
+        app.add_handler(TypeHandler(Update, self.seen), group=-2)
         app.add_handler(TypeHandler(Update, self.gate.check), group=-1)
         app.add_handlers(
             [
@@ -110,6 +126,9 @@ class TelegramBot:
                 CommandHandler(names, self.on_command, filters=private),
                 MessageHandler(private & filters.TEXT, self.on_text),
                 MessageHandler(private & filters.ATTACHMENT, self.on_non_text),
+                MessageHandler(
+                    filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.on_edited
+                ),
                 CallbackQueryHandler(self.on_button),
             ]
         )
@@ -133,13 +152,49 @@ class TelegramBot:
         if self.store is not None and app.job_queue is not None:
             await self.purge(None)  # once at start, then daily
             app.job_queue.run_repeating(self.purge, RETENTION_INTERVAL, first=RETENTION_INTERVAL)
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(self.prune_chat_data, PRUNE_INTERVAL, first=PRUNE_INTERVAL)
+
+    async def seen(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Note when each chat was last active (for pruning PTB's in-memory chat_data)."""
+        if isinstance(update, Update) and update.effective_chat is not None:
+            self.last_seen.pop(update.effective_chat.id, None)
+            self.last_seen[update.effective_chat.id] = time.monotonic()
+
+    async def prune_chat_data(
+        self, context: ContextTypes.DEFAULT_TYPE, *, idle: float = CHAT_DATA_IDLE
+    ) -> int:
+        """Drop PTB's chat_data of chats idle for ``idle`` seconds; returns how many.
+
+        It only holds the open question's message id: after pruning, an old keyboard
+        stays visible, and the engine refuses a press on it as it does after a restart.
+        """
+        cutoff = time.monotonic() - idle
+        for chat in [chat for chat, seen in self.last_seen.items() if seen < cutoff]:
+            del self.last_seen[chat]
+            self._busy_told.pop(chat, None)
+        application = context.application
+        dropped = [chat for chat in list(application.chat_data) if chat not in self.last_seen]
+        for chat in dropped:
+            application.drop_chat_data(chat)
+        return len(dropped)
+
+    async def tell_busy(self, bot: Any, chat_id: int, language: str) -> None:
+        """Tell a user whose message waits for a locked database that it arrived."""
+        now = time.monotonic()
+        if now - self._busy_told.get(chat_id, -BUSY_NOTICE_INTERVAL) < BUSY_NOTICE_INTERVAL:
+            return
+        self._busy_told[chat_id] = now
+        text = self.knowledge.text("telegram.busy", language)
+        await safe(ChatSender(bot, chat_id, {}).text(text), "busy notice")
 
     async def purge(self, context: ContextTypes.DEFAULT_TYPE | None) -> None:
         """Delete what was untouched for RETENTION_DAYS; log the counts only."""
         if self.store is None:
             return
+        store = self.store
         try:
-            counts = self.store.purge_untouched(self.config.retention_days)
+            counts = await in_thread(lambda: store.purge_untouched(self.config.retention_days))
         except Exception:  # a locked or broken database must not stop the bot
             logger.exception("Retention purge failed")
             return
@@ -180,10 +235,9 @@ class TelegramBot:
             await self.on_text(update, context)
             return
         logger.info("Stats for admin %s", self._tag(update))
-        language = self._language(update)
-        text = stats_text(
-            self.knowledge, self.store.counts(), language, self.config.retention_days
-        )
+        language = await self._language(update)
+        counts = await in_thread(self.store.counts)
+        text = stats_text(self.knowledge, counts, language, self.config.retention_days)
         chat = update.effective_chat
         assert chat is not None
         await ChatSender(context.bot, chat.id, context.chat_data).text(text)
@@ -206,7 +260,8 @@ class TelegramBot:
         if chat is None or chat.type != ChatType.PRIVATE:
             return  # we never send buttons elsewhere; a forged press gets nothing
         logger.info("Button from %s", self._tag(update))
-        replies = self.engine.handle(self._event(update, EventKind.CHOICE, query.data or ""))
+        event = self._event(update, EventKind.CHOICE, query.data or "")
+        replies = await self._handle(event, context.bot, chat.id)
         sender = ChatSender(context.bot, chat.id, context.chat_data)
         message = query.message
         if isinstance(message, Message):  # not too old for Telegram to show it to us
@@ -223,6 +278,11 @@ class TelegramBot:
         """Explains that photos, voice messages, stickers and files cannot be read."""
         logger.info("Non-text message from %s", self._tag(update))
         await self._say(update, context, "telegram.only_text")
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explains that an edited message is not read again (the answer stays as sent)."""
+        logger.info("Edited message from %s", self._tag(update))
+        await self._say(update, context, "telegram.edit_not_read")
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains, in a group, that the assistant works in private chats only."""
@@ -259,14 +319,31 @@ class TelegramBot:
         """Hand one event to the engine and show what it answers."""
         chat = update.effective_chat
         assert chat is not None
-        # The engine is synchronous and fast (one SQLite transaction); calling it directly
-        # keeps its SQLite connection on the event-loop thread.
-        replies = self.engine.handle(event)
+        replies = await self._handle(event, context.bot, chat.id)
         sender = ChatSender(context.bot, chat.id, context.chat_data)
         label = _answered(replies)
         if label is not None:
             await sender.close_open_question(label)
         await sender.deliver(replies)
+
+    async def _handle(self, event: Event, bot: Any, chat_id: int) -> list[Reply]:
+        """The engine's replies to ``event``, computed in a worker thread; the update's
+        inbox row is marked handled in the same transaction as the event's effects."""
+        store, inbox = self.store, self.inbox
+
+        def work() -> list[Reply]:
+            if store is None:
+                return self.engine.handle(event)
+            with store.transaction():
+                replies = self.engine.handle(event)
+                if inbox is not None and event.delivery_id:
+                    inbox.mark_handled(event.delivery_id)
+            return replies
+
+        async def busy() -> None:
+            await self.tell_busy(bot, chat_id, event.language_hint or "nl")
+
+        return await in_thread(work, busy)
 
     async def _say(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, key: str, **values: Any
@@ -274,7 +351,7 @@ class TelegramBot:
         """Send one of the adapter's own texts in the user's language."""
         chat = update.effective_chat
         assert chat is not None
-        text = self.knowledge.text(key, self._language(update), **values)
+        text = self.knowledge.text(key, await self._language(update), **values)
         await ChatSender(context.bot, chat.id, context.chat_data).text(text)
 
     def _event(self, update: Update, kind: EventKind, data: str, argument: str = "") -> Event:
@@ -303,12 +380,13 @@ class TelegramBot:
         code = user.language_code if user else None
         return language_from_code(code, self.config.default_language)
 
-    def _language(self, update: Update) -> str:
+    async def _language(self, update: Update) -> str:
         """The user's chosen language when the engine knows it, else the Telegram hint."""
         language_of = getattr(self.engine, "language_of", None)
         if callable(language_of) and update.effective_user is not None:
+            user_id = self._user_id(update)
             try:
-                chosen = language_of(self._user_id(update))
+                chosen = await in_thread(lambda: language_of(user_id))
             except Exception:  # the apology path must not fail on a broken store
                 logger.exception("Could not read the language of %s", self._tag(update))
                 chosen = None
@@ -327,18 +405,25 @@ def build_application(
     engine: DialogueEngine,
     knowledge: KnowledgeBase,
     store: Store | None = None,
+    update_queue: asyncio.Queue | None = None,  # type: ignore[type-arg]
 ) -> Application:
     """A PTB Application talking to ``config.api_url`` with every handler registered."""
     if not config.token:
         raise ValueError("build_application needs a token")
     quiet_request_logs()
     adapter = TelegramBot(engine, knowledge, config, store)
+    builder = Application.builder()
+    if update_queue is not None:
+        builder = builder.update_queue(update_queue)
     app = (
-        Application.builder()
-        .token(config.token)
+        builder.token(config.token)
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Few connections, waited for: httpcore checks every pooled connection for each
+        # request, so PTB's default of 256 cost most of the CPU with hundreds of chats.
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+        .pool_timeout(POOL_TIMEOUT)
         .rate_limiter(
             AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
         )
@@ -361,15 +446,3 @@ def webhook_settings(config: BotConfig) -> dict[str, Any]:
         "secret_token": config.webhook_secret,
         "allowed_updates": ALLOWED_UPDATES,
     }
-
-
-def run(app: Application, config: BotConfig) -> None:
-    """Serve until SIGINT/SIGTERM: a webhook when WEBHOOK_URL is set, else long polling."""
-    if config.webhook_url:
-        logger.info("Starting the webhook server on port %d", config.webhook_port)
-        app.run_webhook(**webhook_settings(config))
-        return
-    logger.info("Starting long polling")
-    app.run_polling(
-        poll_interval=0.0, timeout=config.poll_timeout, allowed_updates=ALLOWED_UPDATES
-    )

@@ -261,6 +261,11 @@ def _cmd_edit(turn: Turn, argument: str) -> State:
         turn.say("no_assessments")
         return reprompt(turn)
     if argument.isascii() and argument.isdigit():
+        checklist = turn.checklist_of(assessment)
+        total = len(checklist.questions) if checklist is not None else 0
+        if checklist is not None and not 1 <= int(argument) <= total:
+            turn.say("no_such_question", number=int(argument), total=total)
+            return reprompt(turn)
         return questions.edit_question(turn, assessment, int(argument) - 1)
     questions.show_edit_list(turn, assessment)
     return turn.state

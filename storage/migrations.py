@@ -105,4 +105,24 @@ def _deliveries(db: Database) -> None:
     db["assessments"].create_index(["updated"])  # the daily retention purge
 
 
+@migration(3, "inbox of received Telegram updates")
+def _inbox(db: Database) -> None:
+    # The write-ahead inbox (storage/inbox.py): every update is stored here before
+    # Telegram is told it arrived, and handled from here, so a crash loses none.
+    db["inbox"].create(
+        {
+            "key": str,  # "<bot id>:<update_id>", the engine's delivery ID
+            "user": str,  # "tg:<user id>": one user's updates are handled in order
+            "payload": str,  # the update as Telegram sent it; emptied once answered
+            "state": str,  # pending -> handled (with its effects) -> answered | skipped
+            "tries": int,
+            "received": str,
+        },
+        pk="key",
+        not_null={"user", "state", "tries", "received"},
+        defaults={"tries": 0},
+    )
+    db["inbox"].create_index(["state"])
+
+
 LATEST_VERSION = len(MIGRATIONS)

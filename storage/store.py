@@ -35,6 +35,9 @@ from storage.records import (
 ASSESSMENT_FIELDS = ("name", "country", "sector", "status", "position")
 # A redelivered input is always one of the last few; older delivery keys are dropped.
 DELIVERIES_KEPT_PER_USER = 50
+# Answers kept per question of an assessment: the latest and a few earlier ones as
+# history; older ones go, so answering and going back again and again stays bounded.
+ANSWERS_KEPT_PER_QUESTION = 5
 # Named columns, so a column a later release adds never reaches the records.
 _USER_COLUMNS = ", ".join(field.name for field in fields(UserRecord))
 _ASSESSMENT_COLUMNS = ", ".join(field.name for field in fields(AssessmentRecord))
@@ -211,6 +214,18 @@ class Store:
                 ],
             )
             self.db.execute(
+                "DELETE FROM answers WHERE assessment = ? AND question = ? AND id NOT IN"
+                " (SELECT id FROM answers WHERE assessment = ? AND question = ?"
+                " ORDER BY id DESC LIMIT ?)",
+                [
+                    assessment_id,
+                    answer.question,
+                    assessment_id,
+                    answer.question,
+                    ANSWERS_KEPT_PER_QUESTION,
+                ],
+            )
+            self.db.execute(
                 "UPDATE assessments SET updated = ? WHERE id = ?",
                 [now(precise=True), assessment_id],
             )
@@ -289,6 +304,7 @@ class Store:
                 "DELETE FROM assessments WHERE user = ?",
                 "DELETE FROM positions WHERE user = ?",
                 "DELETE FROM deliveries WHERE user = ?",
+                "DELETE FROM inbox WHERE user = ?",
                 "DELETE FROM users WHERE id = ?",
             ):
                 deleted += self.db.execute(sql, [user_id]).rowcount
@@ -313,6 +329,7 @@ class Store:
                 "DELETE FROM positions WHERE updated < ?", [cutoff]
             ).rowcount
             self.db.execute("DELETE FROM deliveries WHERE seen < ?", [cutoff])
+            self.db.execute("DELETE FROM inbox WHERE received < ?", [cutoff])
             users = self.db.execute(
                 "DELETE FROM users WHERE created < ?"
                 " AND id NOT IN (SELECT user FROM assessments)"

@@ -81,6 +81,11 @@ def test_union_checklist_with_buttons_text_questions_skip_back_and_edit(chat, kn
     assert "Klaar! Je hebt alle vragen gehad voor: Zoë's Textiel BV." in alice.text
     assert "Zoë's Textiel BV" in alice.text  # the summary follows
 
+    alice.command("edit", "999")  # a question that does not exist
+    assert alice.replies[0].text == (
+        "Er is geen vraag 999. Deze checklist heeft 13 vragen; kies 1 tot en met 13."
+    )
+    assert alice.state == "finished"  # nothing changed
     alice.command("edit", "2")  # change an earlier answer after the end
     assert question_number(alice) == 2
     assert "Je eerdere antwoord: Ja" in alice.text

@@ -8,7 +8,9 @@ LibreOffice; on a machine without them only those reader tests are skipped, with
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -76,6 +78,23 @@ def pdftotext(data: bytes, tmp_path: Path) -> str:
         timeout=60,
     )
     return result.stdout.decode("utf-8")
+
+
+def pdftotext_blocks(path: Path, tmp_path: Path) -> list[str]:
+    """The text of each block pdftotext finds (``-bbox-layout``), words in reading order."""
+    out = tmp_path / "blocks.html"
+    subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(path), str(out)],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    page = out.read_text("utf-8")
+    blocks = re.findall(r"<block\b.*?</block>", page, flags=re.DOTALL)
+    return [
+        " ".join(html.unescape(word) for word in re.findall(r"<word\b[^>]*>(.*?)</word>", block))
+        for block in blocks
+    ]
 
 
 # -- PDF --------------------------------------------------------------------------------------
@@ -232,8 +251,9 @@ def test_libreoffice_converts_the_word_file_to_pdf(docx_nl: bytes, tmp_path: Pat
     converted = tmp_path / "rapport.pdf"
     assert result.returncode == 0, result.stderr.decode(errors="replace")
     assert converted.exists(), result.stdout.decode(errors="replace")
-    text = pdftotext(converted.read_bytes(), tmp_path)
-    no_spaces = "".join(text.split())  # LibreOffice wraps lines where it likes
+    # Per text block (a paragraph, or a table cell): how pdftotext orders the columns of
+    # a table differs between versions, the words of one cell stay together.
+    blocks = ["".join(block.split()) for block in pdftotext_blocks(converted, tmp_path)]
     for sample in DUTCH_SAMPLES:
-        assert "".join(sample.split()) in no_spaces
-    assert "Pagina1van" in no_spaces  # the footer's page fields were filled in
+        assert any("".join(sample.split()) in block for block in blocks), sample
+    assert any("Pagina1van" in block for block in blocks)  # the footer's page fields

@@ -222,3 +222,30 @@ def test_broken_json_in_stored_rows_does_not_crash(store: Store) -> None:
         )
     assert store.answers_for("u1", assessment.id)["union.present"].signals == ()
     assert store.load_position("u1") == Position("menu", {})
+
+
+def test_answer_history_is_capped_per_question(store: Store) -> None:
+    from storage.store import ANSWERS_KEPT_PER_QUESTION
+
+    store.add_user("u1", "nl")
+    assessment = store.create_assessment("u1", "union")
+    for number in range(ANSWERS_KEPT_PER_QUESTION + 7):
+        store.save_answer("u1", assessment.id, answer(text=f"antwoord {number}"))
+    store.save_answer("u1", assessment.id, answer("union.cba", "yes", "Ja"))
+    history = store.answer_history("u1", assessment.id)
+    texts = [a.text for a in history if a.question == "union.present"]
+    last = ANSWERS_KEPT_PER_QUESTION + 6
+    first = last - ANSWERS_KEPT_PER_QUESTION + 1
+    assert texts == [f"antwoord {n}" for n in range(first, last + 1)]
+    assert [a.text for a in history if a.question == "union.cba"] == ["Ja"]  # other questions
+    assert store.answers_for("u1", assessment.id)["union.present"].text == f"antwoord {last}"
+
+
+def test_a_version_2_database_gets_the_inbox(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    with Store(path, migrations=MIGRATIONS[:2]) as old:
+        old.add_user("u1", "en")
+    with Store(path) as store:
+        assert store.schema_version >= 3
+        assert "inbox" in store.db.table_names()
+        assert store.get_user("u1").language == "en"

@@ -40,6 +40,7 @@ def test_defaults_without_any_setting() -> None:
     assert config.is_allowed(123)  # no allowlist: everyone
     assert config.admin_user_ids == frozenset()
     assert config.rate_limit == 30
+    assert config.user_rate_limit == 30
 
 
 def test_every_setting_is_read() -> None:

@@ -255,3 +255,29 @@ async def test_photo_and_group_leave_the_dialogue_alone(
         assert anna.messages()[before - 1]["reply_markup"] == question["reply_markup"]
         # Had the group's /new reached the engine, this press would now be refused.
         await answer_by_button(bot, twin, anna, ":yes")
+
+
+async def test_idle_chat_data_is_pruned(
+    api: FakeBotApi, fake: FakeBot, knowledge: KnowledgeBase, tmp_path: Path
+) -> None:
+    from types import SimpleNamespace
+
+    deployment = Deployment(api, fake, knowledge, tmp_path / "prune.db")
+    anna, bob = fake.user(4401, "Anna"), fake.user(4402, "Bob")
+    try:
+        async with deployment.running() as bot:
+            await bot.say(anna, "/new")
+            await bot.say(bob, "/new")
+            assert set(bot.app.chat_data) == {4401, 4402}  # each has an open question
+            adapter = bot.app.bot_data["adapter"]
+            context = SimpleNamespace(application=bot.app)
+            assert await adapter.prune_chat_data(context) == 0  # both active just now
+            adapter.last_seen[4401] -= 7200  # Anna was idle for two hours
+            assert await adapter.prune_chat_data(context) == 1
+            assert set(bot.app.chat_data) == {4402}
+            assert await adapter.prune_chat_data(context, idle=0) == 1
+            assert dict(bot.app.chat_data) == {}
+            assert adapter.last_seen == {}
+            await bot.say(anna, "/help")  # a pruned chat still works
+    finally:
+        deployment.close()

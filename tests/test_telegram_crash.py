@@ -120,10 +120,13 @@ async def test_sigkill_mid_checklist_loses_no_acknowledged_answer(
         await anna.until(lambda: bool(fake.stalled))
         await bot.kill()
 
-        await bot.start()
         shown = len(anna.user.messages())
-        fake.redeliver(in_flight)  # Telegram was never told: it sends the press again
-        await anna.question(5, after=shown)  # where Anna is; the press is not stored twice
+        await bot.start()
+        # The press waited in the inbox: handled again, it shows where Anna is.
+        await anna.question(5, after=shown)
+        shown = len(anna.user.messages())
+        fake.redeliver(in_flight)  # Telegram sends it again: not stored twice
+        await fake.wait_redelivered()
         await anna.answer_typed(TYPED[2], 5)
         await bot.kill()  # right after the acknowledgement
 

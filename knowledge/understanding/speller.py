@@ -69,7 +69,7 @@ class Speller:
         self.prefix_lengths = sorted({len(p) for p in self.prefixes})
         self.suffix_lengths = sorted({len(s) for s in self.suffixes})
         self.buckets: dict[tuple[str, int], list[str]] = {}
-        for word in self.vocabulary:
+        for word in sorted(self.vocabulary):  # sorted: the same nearest word in every run
             if len(word) >= MIN_TYPO_LENGTH - 1 and word.isalpha():
                 self.buckets.setdefault((word[0], len(word)), []).append(word)
         self.cache: dict[str, str] = {}
@@ -104,7 +104,7 @@ class Speller:
         found = process.extract(
             word, candidates, scorer=OSA.distance, score_cutoff=max_distance, limit=5
         )
-        for candidate, distance, _ in sorted(found, key=lambda item: item[1]):
+        for candidate, distance, _ in sorted(found, key=lambda item: (item[1], item[0])):
             four_letter_swap = sorted(candidate) == sorted(word)
             if size == MIN_TYPO_LENGTH and len(candidate) == size and not four_letter_swap:
                 continue  # a 4-letter substitution ("gaan"/"geen") is a different word

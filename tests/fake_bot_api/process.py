@@ -27,8 +27,16 @@ def command() -> list[str]:
 class BotProcess:
     """One ``imvo-coach run`` at a time on one database; ``log`` collects every run's log."""
 
-    def __init__(self, fake: FakeBot, api_url: str, folder: Path, **settings: str) -> None:
+    def __init__(
+        self,
+        fake: FakeBot,
+        api_url: str,
+        folder: Path,
+        argv: list[str] | None = None,
+        **settings: str,
+    ) -> None:
         self.fake = fake
+        self.argv = argv or command()  # another bot program for benchmarks' baselines
         self.folder = folder
         self.log = folder / "bot.log"
         self.env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT_VARIABLES}
@@ -51,7 +59,7 @@ class BotProcess:
         polled = len(self.fake.calls_of("getUpdates"))
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *command(),
+                *self.argv,
                 env=self.env,
                 cwd=self.folder,
                 stdin=asyncio.subprocess.DEVNULL,

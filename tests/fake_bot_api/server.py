@@ -79,6 +79,7 @@ class FakeBot:
         self.released = asyncio.Event()  # set when the server stops: stalled calls end
         self.on_message: list[Callable[[int, dict[str, Any]], None]] = []  # (chat, message)
         self.closed = False  # set when the server stops: long polls return at once
+        self.batches = 0  # getUpdates calls that handed the bot at least one update
         self.changed = asyncio.Condition()
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -224,6 +225,8 @@ class FakeBot:
         if self.again:
             self._again_fetched_by = len(self.calls) - 1
             self.again = []
+        if batch:
+            self.batches += 1
         return batch
 
     async def api_sendmessage(self, params: dict, files: dict) -> Any:

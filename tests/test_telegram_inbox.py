@@ -1,0 +1,190 @@
+"""Serving from the write-ahead inbox (bot/telegram_inbox.py) with the real engine, the
+real PTB stack and the fake Bot API: a poison update, a flood from one user and an
+outside lock on the database each leave other users answered within 2 s; updates stored
+before a crash are handled after the restart; edited messages get one reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import BotConfig
+from bot.telegram_app import build_application
+from bot.telegram_inbox import MAX_RESTARTS, MAX_TRIES, RATE_BURST, RateLimiter, serve
+from conversations.engine import Engine
+from knowledge import KnowledgeBase
+from storage import Store
+from storage.inbox import ANSWERED, PENDING, SKIPPED, Inbox, InboxItem
+from tests.fake_bot_api import FakeBot, FakeBotApi
+from tests.fake_bot_api.users import FakeUser
+
+TOKEN = "771177:inbox-test-token"
+ANSWER_WITHIN = 2.0  # seconds: the issue's bound for other users' replies
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase
+) -> AsyncIterator[None]:
+    """The bot as `imvo-coach run` serves it (long polling from the inbox), in-process."""
+    config = BotConfig(token=TOKEN, api_url=api.base_url, poll_timeout=1, rate_limit=0)
+    app = build_application(config, engine, knowledge)
+    stop = asyncio.Event()
+    polled = len(fake.calls_of("getUpdates"))
+    task = asyncio.create_task(serve(app, config, stop, handle_signals=False))
+    await fake.wait_for(lambda: len(fake.calls_of("getUpdates")) > polled, wait=10)
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def answered(fake: FakeBot, user: FakeUser, before: int, within: float) -> float:
+    """Seconds until ``user`` got a message after the first ``before``; fails after ``within``."""
+    started = time.perf_counter()
+    await fake.wait_for(lambda: len(user.messages()) > before, wait=within)
+    return time.perf_counter() - started
+
+
+@pytest.fixture
+def fake(api: FakeBotApi) -> FakeBot:
+    return api.add_bot(TOKEN)
+
+
+async def test_a_poison_update_is_skipped_and_logged_once(
+    api: FakeBotApi,
+    fake: FakeBot,
+    engine: Engine,
+    knowledge: KnowledgeBase,
+    store: Store,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    bob = fake.user(8801, "Bob")
+    async with serving(api, fake, engine, knowledge):
+        poison = fake.push("message", {"message_id": 1, "text": "Geheim Poisonbedrijf"})
+        bob.send("/help")
+        await answered(fake, bob, 0, ANSWER_WITHIN)
+        await fake.wait_fetched(poison)
+        bob.send("/help")  # and the bot goes on
+        await answered(fake, bob, 1, ANSWER_WITHIN)
+    skipped = [r.getMessage() for r in caplog.records if "Skipped update" in r.getMessage()]
+    assert skipped == [f"Skipped update 771177:{poison}: it failed {MAX_TRIES} times"]
+    assert "Poisonbedrijf" not in caplog.text
+    assert Inbox(store).state_of(f"771177:{poison}") == SKIPPED
+
+
+async def test_a_flood_from_one_user_leaves_others_answered(
+    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase, store: Store
+) -> None:
+    flooder, bob = fake.user(8802, "Flo"), fake.user(8803, "Bob")
+    async with serving(api, fake, engine, knowledge):
+        for number in range(300):
+            flooder.send(f"bericht {number}")
+        await asyncio.sleep(0.05)
+        bob.send("/help")
+        await answered(fake, bob, 0, ANSWER_WITHIN)
+        await fake.wait_fetched(flooder.last_update_id, wait=10)
+        await fake.wait_for(lambda: len(flooder.messages()) > RATE_BURST, wait=30)
+    slow_down = knowledge.text("telegram.too_fast", "nl")
+    assert flooder.texts().count(slow_down) == 1
+    stored = store._query("SELECT COUNT(*) AS n FROM inbox WHERE user = ?", ["tg:8802"])
+    assert stored[0]["n"] <= RATE_BURST + 1  # the excess was never stored
+
+
+async def test_an_outside_lock_leaves_users_answered(
+    api: FakeBotApi,
+    fake: FakeBot,
+    engine: Engine,
+    knowledge: KnowledgeBase,
+    store: Store,
+    db_path: Path,
+) -> None:
+    bob = fake.user(8804, "Bob")
+    async with serving(api, fake, engine, knowledge):
+        outside = sqlite3.connect(db_path, isolation_level=None)
+        outside.execute("BEGIN IMMEDIATE")  # e.g. another process writing for seconds
+        try:
+            bob.send("/help")
+            await answered(fake, bob, 0, ANSWER_WITHIN)
+            assert bob.texts() == [knowledge.text("telegram.busy", "nl")]
+            await asyncio.sleep(2.0)
+        finally:
+            outside.execute("ROLLBACK")
+            outside.close()
+        await answered(fake, bob, 1, 10)  # the real answer once the lock is gone
+    busy = knowledge.text("telegram.busy", "nl")
+    assert bob.texts()[1].startswith(knowledge.text("engine.help", "nl")[:20])
+    assert bob.texts().count(busy) == 1
+
+
+async def test_updates_stored_before_a_crash_are_handled_after_it(
+    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase, store: Store
+) -> None:
+    bob = fake.user(8805, "Bob")
+    # Stored by a run that died before handling it; Telegram was already told.
+    raw = {"update_id": 5, "message": bob.compose("/help")}
+    Inbox(store).accept([InboxItem("771177:5", "tg:8805", raw)])
+    async with serving(api, fake, engine, knowledge):
+        await answered(fake, bob, 0, 10)
+    assert Inbox(store).state_of("771177:5") == ANSWERED
+
+
+async def test_an_update_the_bot_keeps_crashing_on_is_skipped(
+    api: FakeBotApi,
+    fake: FakeBot,
+    engine: Engine,
+    knowledge: KnowledgeBase,
+    store: Store,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bob = fake.user(8807, "Bob")
+    raw = {"update_id": 6, "message": bob.compose("/help")}
+    Inbox(store).accept([InboxItem("771177:6", "tg:8807", raw, tries=MAX_RESTARTS - 1)])
+    async with serving(api, fake, engine, knowledge):
+        bob.send("/help")  # the next one is handled as usual
+        await answered(fake, bob, 0, 10)
+    assert Inbox(store).state_of("771177:6") == SKIPPED
+    assert f"Skipped update 771177:6: unfinished at {MAX_RESTARTS} restarts" in caplog.text
+
+
+async def test_an_edited_message_gets_one_reply(
+    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase
+) -> None:
+    bob = fake.user(8806, "Bob")
+    async with serving(api, fake, engine, knowledge):
+        message = bob.compose("nee")
+        fake.push("edited_message", {**message, "text": "ja", "edit_date": message["date"]})
+        await answered(fake, bob, 0, 10)
+        await asyncio.sleep(0.3)
+    assert bob.texts() == [knowledge.text("telegram.edit_not_read", "nl")]
+
+
+def test_the_rate_limiter_allows_a_burst_then_a_steady_pace() -> None:
+    limiter = RateLimiter(burst=3, per_minute=60)
+    assert [limiter.allow("a", now=0.0) for _ in range(4)] == [True, True, True, False]
+    assert limiter.allow("b", now=0.0)  # others are not affected
+    assert limiter.allow("a", now=1.0)  # one a second again
+    assert not limiter.allow("a", now=1.0)
+    assert limiter.warn("a", now=1.0)
+    assert not limiter.warn("a", now=2.0)
+    limiter.prune(now=100.0)
+    assert limiter._buckets == {}
+    assert limiter._warned == {}
+
+
+async def test_pending_rows_count_a_try_per_restart(store: Store) -> None:
+    inbox = Inbox(store)
+    inbox.accept([InboxItem("1:1", "tg:1", {"update_id": 1})])
+    inbox.count_try(["1:1"])
+    assert [item.tries for item in inbox.unfinished()] == [1]
+    assert inbox.state_of("1:1") == PENDING
