@@ -155,7 +155,7 @@ def build_summary(
         open_questions=open_rows,
         visit_questions=short_list,
         all_visit_questions=full_list,
-        sources=_sources(checklist, findings),
+        sources=_sources(checklist, findings, language),
         disclaimer=knowledge.text("report.disclaimer", language)
         if "report.disclaimer" in knowledge.ui
         else "",
@@ -318,7 +318,7 @@ def _findings(
                     kind=signal.kind.value,
                     harm=signal.harm,
                     advice=tuple(step.get(language) for step in signal.advice),
-                    references=tuple(_reference(r) for r in signal.references),
+                    references=tuple(_reference(r, language) for r in signal.references),
                     question_ids=tuple(draft.question_ids),
                     evidence=tuple(e for e in draft.evidence if e),
                 ),
@@ -328,7 +328,7 @@ def _findings(
 
 
 def _sources(
-    checklist: Checklist, findings: Sequence[SummaryFinding]
+    checklist: Checklist, findings: Sequence[SummaryFinding], language: str
 ) -> tuple[SummaryReference, ...]:
     """Every reference in the report once per source: the findings' norms, then the questions'.
 
@@ -337,7 +337,7 @@ def _sources(
     """
     labels: dict[str, list[str]] = {}
     references = [r for f in findings for r in f.references]
-    references += [_reference(r) for q in checklist.questions for r in q.references]
+    references += [_reference(r, language) for q in checklist.questions for r in q.references]
     for reference in references:
         _add_once(labels.setdefault(reference.source, []), reference.label)
     return tuple(
@@ -345,8 +345,8 @@ def _sources(
     )
 
 
-def _reference(reference: Reference) -> SummaryReference:
-    return SummaryReference(label=reference.label, source=reference.source)
+def _reference(reference: Reference, language: str) -> SummaryReference:
+    return SummaryReference(label=reference.label_in(language), source=reference.source)
 
 
 def _confidence(value: float | None) -> float | None:

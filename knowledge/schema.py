@@ -59,6 +59,11 @@ class Reference(Frozen):
 
     label: NonEmpty  # e.g. "ILO C87, art. 2" or "UNGP 22"
     source: NonEmpty  # URL or publication a reader can find
+    label_nl: str | None = None  # the label in Dutch, when ``label`` has English words
+
+    def label_in(self, language: str) -> str:
+        """The label a report in ``language`` shows ("UNGP 16 (beleidsverklaring)")."""
+        return self.label_nl if language == "nl" and self.label_nl else self.label
 
 
 SKIP_IF_PATTERN = r"^[a-z_]+\.[a-z_]+=(yes|no|partly|unknown)$"  # question_id=stance
