@@ -109,9 +109,9 @@ def _docx(letter: Letter) -> bytes:
         if block.kind == "heading":
             document.add_heading(clean(block.text), level=1)
         elif block.kind in ("bullets", "checklist", "numbered"):
-            style = "List Number" if block.kind == "numbered" else "List Bullet"
+            style = {"numbered": "List Number", "bullets": "List Bullet"}.get(block.kind)
             for item in block.items:
-                paragraph = document.add_paragraph(style=style)
+                paragraph = document.add_paragraph(style=style)  # tick boxes: no bullet too
                 prefix = "☐ " if block.kind == "checklist" else ""
                 _docx_runs(paragraph, prefix + item)
         else:

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from documents.exports.common import display_name, one_line, report_date
 from documents.summary import REPORT_TIME_ZONE
-from documents.summary_model import Summary, SummaryReference
+from documents.summary_model import Summary, SummaryFinding, SummaryReference
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import DocumentItem, Stance
 
@@ -149,19 +149,11 @@ def _letter_head(texts: _Texts, kind: str) -> list[Block]:
 
 def _info_request(knowledge: KnowledgeBase, summary: Summary, texts: _Texts) -> list[Block]:
     """Art. 31 WOR: the risks, then what is not known, then documents, then the term."""
-    first_question = _first_visit_question(summary)
     risks = []
     for finding in summary.findings[:MAX_RISK_ITEMS]:
-        # Only a question asked about this very finding: a typed "passports taken" under
-        # the union question must not get the union's follow-up.
-        own = tuple(
-            q for q in finding.question_ids
-            if q in knowledge.questions and knowledge.questions[q].signal == finding.signal_id
-        )  # fmt: skip
-        item = texts(
-            "info.risk_item", finding=one_line(finding.title), question=first_question(own)
-        )
-        risks.append(item.strip())
+        question = _question_about(knowledge, summary, finding)
+        risks.append(texts("info.risk_item", finding=one_line(finding.title), question=question))
+    risks = [risk.strip() for risk in risks]
     unknown = [
         question.text
         for question in summary.all_visit_questions
@@ -296,16 +288,20 @@ def _pick(knowledge: KnowledgeBase, summary: Summary, name: str) -> list[Documen
     return sorted(chosen, key=rank)  # stable: the YAML order within a rank
 
 
-def _first_visit_question(summary: Summary):
-    """A function giving the first visit question asked about any of some questions."""
-
-    def first(question_ids: tuple[str, ...]) -> str:
-        for question in summary.all_visit_questions:
-            if question.question_id in question_ids:
-                return one_line(question.text)
-        return ""
-
-    return first
+def _question_about(knowledge: KnowledgeBase, summary: Summary, finding: SummaryFinding) -> str:
+    """The first question to ask about ``finding``: its own follow-up (an abuse has them),
+    else the first follow-up of a question whose own signal it is, never one whose premise
+    the answers deny; "" when there is none. A typed "passports taken" under the union
+    question must not get the union's follow-up."""
+    signal = knowledge.signals.get(finding.signal_id)
+    candidates = list(signal.follow_up) if signal is not None else []
+    for question_id in finding.question_ids:
+        question = knowledge.questions.get(question_id)
+        if question is not None and question.signal == finding.signal_id:
+            candidates += question.follow_up
+    stances = {a.question_id: a.stance for a in summary.answers}
+    usable = (c for c in candidates if not c.skipped(stances))
+    return next((one_line(c.get(summary.context.language)) for c in usable), "")
 
 
 def _answered_unknown(summary: Summary, question_id: str) -> bool:

@@ -2,8 +2,9 @@
 
 Candidates, in rank order:
 
-1. every follow-up of a question that raised a finding, in the findings' order (abuses
-   first, then by harm), so questions about safety and forced labour come first;
+1. per finding, in the findings' order (abuses first, then by harm): the finding's own
+   follow-ups (``follow_up`` of an abuse signal: "who keeps the passports?"), then every
+   follow-up of a question whose own signal it is; so safety and forced labour come first;
 2. the first two follow-ups of a "don't know" or not-understood answer, then the first
    one of each open question, each group ordered by the harm of the question's signal;
 3. never a follow-up whose premise the answers deny (``skip_if`` in the checklist: no
@@ -40,13 +41,21 @@ def visit_questions(
     seen_questions: set[str] = set()
     seen_texts: set[str] = set()
 
-    def add(question_id: str, reason: str, limit: int | None, harm: int) -> None:
+    def add(
+        question_id: str,
+        reason: str,
+        limit: int | None,
+        harm: int,
+        own: Signal | None = None,
+    ) -> None:
+        """One group of follow-ups: a question's, or (``own``) a finding's own."""
         question = questions.get(question_id)
-        if question is None or question_id in seen_questions:
+        key = question_id if own is None else f"signal:{own.id}"
+        if (question is None and own is None) or key in seen_questions:
             return
-        seen_questions.add(question_id)
+        seen_questions.add(key)
         group = []
-        for follow_up in question.follow_up:
+        for follow_up in question.follow_up if own is None else own.follow_up:
             text = follow_up.get(language)
             key = " ".join(text.casefold().split())
             if follow_up.skipped(stances) or key in seen_texts:
@@ -62,8 +71,13 @@ def visit_questions(
         return signal.harm if signal else 0
 
     for finding in findings:
+        signal = signals.get(finding.signal_id)
+        if signal is not None and signal.follow_up and finding.question_ids:
+            add(finding.question_ids[0], "risk", None, finding.harm, signal)
         for question_id in finding.question_ids:
-            add(question_id, "risk", None, finding.harm)
+            question = questions.get(question_id)
+            if question is not None and question.signal == finding.signal_id:
+                add(question_id, "risk", None, finding.harm)
     unclear = [r for r in rows if _is_unclear(r)]
     for row in sorted(unclear, key=lambda r: (-harm_of(r.question_id), r.number)):
         add(row.question_id, "unknown", FOLLOW_UPS_FOR_UNKNOWN, harm_of(row.question_id))

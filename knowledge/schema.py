@@ -143,6 +143,9 @@ class Signal(Frozen):
     harm: Annotated[int, Field(ge=1, le=10)]
     tip: Text  # one line of advice shown right after the answer
     advice: Annotated[tuple[Text, ...], Field(min_length=1)]  # concrete next steps
+    # Questions about this finding itself, asked first in visit lists (an abuse typed under
+    # another question, e.g. confiscated passports under "free to join", needs its own).
+    follow_up: Annotated[tuple[FollowUp, ...], Field(max_length=4)] = ()
     references: Annotated[tuple[Reference, ...], Field(min_length=1)]
     topics: tuple[str, ...] = ()
 

@@ -102,12 +102,19 @@ def _text(nl: str, en: str) -> Text:
 
 
 def _signal(
-    signal_id: str, severity: str, nl: str, en: str, kind: str = "gap", harm: int = 3
+    signal_id: str,
+    severity: str,
+    nl: str,
+    en: str,
+    kind: str = "gap",
+    harm: int = 3,
+    follow_up: tuple[FollowUp, ...] = (),
 ) -> Signal:
     return Signal(
         id=signal_id,
         kind=kind,
         harm=harm,
+        follow_up=follow_up,
         title=_text(nl, en),
         explanation=_text(
             f"Dit wijst erop dat {nl.lower()} een risico is voor de rechten van werknemers.",
@@ -153,7 +160,20 @@ SIGNALS = [
         "wage_violation", "medium", "Loon te laag of te laat", "Wages too low or late", "abuse", 6
     ),
     _signal("no_grievance_mechanism", "low", "Geen klachtenregeling", "No grievance mechanism"),
-    _signal("child_labour", "high", "Kinderarbeid", "Child labour", "abuse", 10),
+    _signal(
+        "child_labour",
+        "high",
+        "Kinderarbeid",
+        "Child labour",
+        "abuse",
+        10,
+        (
+            FollowUp(
+                nl="Hoe controleert u de leeftijd van nieuwe werknemers?",
+                en="How do you check the age of new workers?",
+            ),
+        ),
+    ),
 ]
 
 

@@ -120,9 +120,11 @@ def test_chat_summary_fits_one_phone_message_with_counts_findings_and_disclaimer
 def test_chat_summary_asks_the_ten_ranked_visit_questions() -> None:
     summary = SUMMARIES["nl"]
     text = render_chat_parts(summary)[0]
-    asked = [line for line in text.splitlines() if line.startswith("• Kunt u laten zien")]
+    visit = text[text.index("Het bezoek voorbereiden") :]
+    asked = [line for line in visit.splitlines() if line.startswith("• ")]
     assert len(asked) == 10
-    assert asked[0] == "• Kunt u laten zien hoe dit geregeld is (vraag 14)?"
+    assert asked[0] == "• Hoe controleert u de leeftijd van nieuwe werknemers?"  # child labour
+    assert asked[1] == "• Kunt u laten zien hoe dit geregeld is (vraag 5)?"
     more = len(summary.all_visit_questions) - 10
     assert f"+ meer vragen voor het bezoek in het rapport (bijlage): {more}" in text
     assert "Wie is verantwoordelijk" not in text  # second follow-ups are in the files
@@ -188,7 +190,7 @@ def test_markdown_has_the_report_structure() -> None:
     ]
     assert "| Hoog | Ontslag om vakbondswerk | 1, 5 |" in lines
     assert sum(line.startswith("### ") and line[4:6].strip(". ").isdigit() for line in lines) == 40
-    assert "### Misstanden: schade aan mensen" in lines
+    assert "### Misstanden (schade aan mensen)" in lines
     assert "- [ ] Kunt u laten zien hoe dit geregeld is (vraag 1)?" in lines
     assert "1. [ILO C87, art. 2](<https://normlex.ilo.org/c087>)" in lines
 

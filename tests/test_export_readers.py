@@ -188,7 +188,7 @@ def test_python_docx_reads_back_the_headings(docx_nl: bytes) -> None:
         "Over dit rapport",
     ]
     level_two = [text for style, text in headings if style == "Heading 2"]
-    assert level_two[:2] == ["Misstanden: schade aan mensen", "Gaten in beleid en aanpak"]
+    assert level_two[:2] == ["Misstanden (schade aan mensen)", "Gaten in beleid en aanpak"]
     level_three = [text for style, text in headings if style == "Heading 3"]
     assert level_three[:2] == ["1. Kinderarbeid (Hoog)", "2. Ontslag om vakbondswerk (Hoog)"]
     assert level_two[-3:] == [

@@ -69,6 +69,12 @@ def test_the_information_request_cites_article_31_and_asks_what_is_unknown() -> 
     assert text.index("Dwangarbeid") < text.index("Geen onafhankelijke vakbond")
     assert text.index("Waar wij ons zorgen over maken") < text.index("Wat wij nog niet weten")
     assert "Hoeveel werknemers zijn het afgelopen jaar ontslagen" in text  # union.dismissals
+    # Each concern asks about itself: passports for forced labour, exits for unsafe work.
+    risks = next(b for b in made.blocks if b.kind == "numbered").items
+    assert risks[0].startswith("Dwangarbeid: ")
+    assert risks[0].endswith("Wie bewaart de paspoorten en identiteitspapieren van werknemers, "
+                             "en kunnen zij die elk moment terugkrijgen?")  # fmt: skip
+    assert "nooduitgangen" in risks[1]
 
 
 def test_the_initiative_proposal_asks_the_own_employer_and_a_reasoned_answer() -> None:
@@ -222,3 +228,20 @@ def test_the_terminal_refuses_a_letter_as_csv(database: Path, capsys) -> None:
     ]
     assert main(arguments) == 1
     assert capsys.readouterr().err == "Error: a letter-info is made as pdf, docx or md, not csv\n"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+def test_libreoffice_opens_the_word_letter(tmp_path: Path) -> None:
+    source = tmp_path / "voorstel.docx"
+    source.write_bytes(render_letter(letter(DocumentKind.INITIATIVE), Format.DOCX))
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    text = squash((tmp_path / "voorstel.txt").read_text(encoding="utf-8-sig"))
+    assert "Initiatiefvoorstel (artikel 23 lid 3 WOR)" in text
+    assert "Geachte [naam van de bestuurder]," in text
+    assert "SMART" in text

@@ -145,8 +145,10 @@ def test_the_full_visit_list_comes_from_risks_then_unclear_then_open(nl: Summary
         reason: [v.question_id for v in full if v.reason == reason]
         for reason in ("risk", "unknown", "open")
     }
-    # every follow-up of a risky question, gravest finding first (child labour, q14)
-    assert by_reason["risk"][:6] == ["union.q14"] * 3 + ["union.q01"] * 3
+    # gravest finding first: child labour's own question (told under q14), then every
+    # follow-up of the dismissal question (q5; the dismissal typed under q1 adds none)
+    assert by_reason["risk"][:4] == ["union.q14"] + ["union.q05"] * 3
+    assert full[0].text == "Hoe controleert u de leeftijd van nieuwe werknemers?"
     # the first two follow-ups of "not understood" (q6, intimidation: harm 7) and
     # "don't know" answers (q3, collective bargaining: harm 3), gravest first
     unknown = by_reason["unknown"]
@@ -157,13 +159,13 @@ def test_the_full_visit_list_comes_from_risks_then_unclear_then_open(nl: Summary
     assert sorted(by_reason["open"]) == ["union.q16", *(f"union.q{n}" for n in range(31, 41))]
     texts = [v.text for v in full]
     assert len(texts) == len(set(texts))
-    assert texts[0] == "Kunt u laten zien hoe dit geregeld is (vraag 14)?"
 
 
 def test_the_visit_list_is_ten_questions_on_ten_subjects_gravest_first(nl: Summary) -> None:
     short = nl.visit_questions
     assert len(short) == 10
-    assert len({v.question_id for v in short}) == 10  # one per subject before a second
+    # one per subject before a second (child labour's own question counts as q14)
+    assert len({v.text.split("(")[-1] for v in short}) == 10
     assert short == tuple(v for v in nl.all_visit_questions if v in short)  # ranked order
     assert short[0].question_id == "union.q14"  # child labour
     assert [v.harm for v in short if v.reason == "risk"][:2] == [10, 8]

@@ -77,7 +77,7 @@ def _findings_block(summary: Summary) -> str:
         return f"{labels.findings_heading}\n{labels.findings_none}"
     lines = [labels.findings_heading]
     for heading, findings in finding_groups(summary):
-        lines.append(f"\n{heading}:")
+        lines.append(f"\n{heading}")
         for _, finding in findings:
             numbers = question_numbers(summary, finding.question_ids)
             icon = labels.chat_icon(finding.severity)

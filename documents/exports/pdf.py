@@ -380,7 +380,8 @@ def _all_texts(summary: Summary) -> Iterator[str]:
     """Every text the PDF may print, to decide which fonts it needs."""
     yield from (summary.disclaimer, title(summary), summary.context.checklist_title)
     yield from (value for _, value in context_fields(summary))
-    yield from vars(summary.labels).values()
+    # Chat-only labels hold emoji ("🔴") the PDF never prints; they must not load a font.
+    yield from (v for k, v in vars(summary.labels).items() if not k.startswith("chat_"))
     for finding in summary.findings:
         yield from (finding.title, finding.explanation, *finding.advice, *finding.evidence)
         yield from (r.label for r in finding.references)
