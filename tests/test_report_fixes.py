@@ -15,10 +15,12 @@ import subprocess
 from pathlib import Path
 
 import docx
+import jsonschema
 import pytest
 from pypdf import PdfReader
 
 from documents.exports import Format, export, render_chat_parts
+from documents.exports.json_data import schema
 from documents.exports.pdf_fonts import MISSING
 from documents.summary import AnswerInfo, AssessmentInfo, build_summary
 from documents.summary_model import Summary
@@ -254,3 +256,9 @@ def test_every_norm_label_with_english_words_has_a_dutch_one() -> None:
         r.label for r in references if any(w in r.label for w in english) and not r.label_nl
     }
     assert not missing
+
+
+def test_the_json_of_a_real_checklist_validates_against_the_schema(summary: Summary) -> None:
+    data = json.loads(export(summary, Format.JSON))
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    assert data["visit_questions"][0]["harm"] == 10
