@@ -1,5 +1,9 @@
 """``imvo-coach export ASSESSMENT``: write an assessment's report as a file from the terminal.
 
+``--document letter-info|letter-initiative|visit-plan`` writes a letter or the visit plan
+instead (PDF, Word or Markdown). Without ``--lang`` a report or document is in the language
+the checklist was answered in (read from its button answers), else the user's language.
+
 For the person who runs the assistant (a union office, a works council's own server):
 it reads the database directly, whoever the assessment belongs to. Expected problems
 (no database, no such assessment, a broken knowledge base, an unwritable path) become
@@ -18,6 +22,8 @@ from typing import Any
 from knowledge.schema import LANGUAGES
 
 FILE_FORMATS = ("pdf", "docx", "md", "csv", "json")
+DOCUMENT_FORMATS = ("pdf", "docx", "md")
+DOCUMENTS = ("letter-info", "letter-initiative", "visit-plan")
 EXIT_FAILURE = 1
 
 
@@ -48,7 +54,16 @@ def register(subparsers: Any) -> None:
         help="database file (default: $IMVO_COACH_DB or ./data/imvo-coach.db)",
     )
     export.add_argument(
-        "--lang", choices=LANGUAGES, help="report language (default: the user's language)"
+        "--lang",
+        choices=LANGUAGES,
+        help="language (default: the checklist's language, else the user's language)",
+    )
+    export.add_argument(
+        "--document",
+        choices=DOCUMENTS,
+        help="write a letter or the visit plan instead of the report (pdf, docx or md): "
+        "letter-info (information request, art. 31 WOR), letter-initiative (initiative "
+        "proposal, art. 23 WOR), visit-plan",
     )
     export.set_defaults(handler=run_export)
 
@@ -56,7 +71,11 @@ def register(subparsers: Any) -> None:
 def run_export(args: argparse.Namespace) -> int:
     """Build the report and write it; 0 on success, 1 with one "Error:" line otherwise."""
     try:
-        filename, content = build_export(args.assessment, args.format, args.db, args.lang)
+        if args.document and args.format not in DOCUMENT_FORMATS:
+            raise ExportError(f"a {args.document} is made as pdf, docx or md, not {args.format}")
+        filename, content = build_export(
+            args.assessment, args.format, args.db, args.lang, args.document
+        )
         written = write_output(content, filename, args.output)
     except ExportError as error:
         print(f"Error: {error}", file=sys.stderr)
@@ -67,12 +86,18 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def build_export(
-    assessment_id: int, fmt: str, db: str | None, language: str | None
+    assessment_id: int,
+    fmt: str,
+    db: str | None,
+    language: str | None,
+    document: str | None = None,
 ) -> tuple[str, bytes]:
     """The file name and bytes of the report; raises ``ExportError`` for expected problems."""
     # Imported here so that `imvo-coach --help` stays fast.
     from documents.exports import Format, export, export_filename
-    from documents.records import summary_from_records
+    from documents.letter_render import letter_filename, render_letter
+    from documents.letters import DocumentKind, build_letter
+    from documents.records import answers_language, summary_from_records
     from documents.summary import ReportTextsMissing
     from knowledge import KnowledgeBaseError
     from storage import StorageError, Store, resolve_db_path
@@ -97,7 +122,12 @@ def build_export(
             answers = store.answers_for(owner, assessment_id).values()
     except StorageError as error:
         raise ExportError(str(error)) from error
-    language = language or (user.language if user and user.language in LANGUAGES else "nl")
+    answers = list(answers)
+    language = (
+        language
+        or answers_language(knowledge, answers)
+        or (user.language if user and user.language in LANGUAGES else "nl")
+    )
     try:
         summary = summary_from_records(knowledge, record, answers, language)
     except KeyError as error:
@@ -107,6 +137,9 @@ def build_export(
         ) from error
     except ReportTextsMissing as error:
         raise ExportError(f"the knowledge base lacks report texts: {error}") from error
+    if document:
+        letter = build_letter(knowledge, summary, DocumentKind(document))
+        return letter_filename(letter, fmt), render_letter(letter, fmt)
     return export_filename(summary, Format(fmt)), export(summary, Format(fmt))
 
 

@@ -8,6 +8,7 @@ Files the engine sends (exported summaries) are saved in the current folder.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -117,7 +118,7 @@ class ConsoleChat:
             number += 1
             target = self.save_dir / f"{stem}-{number}{suffix}"
         try:
-            target.write_bytes(attachment.content)
+            _write_private(target, attachment.content)
         except OSError as error:
             logger.warning("Could not save an export: %s", error.strerror)
             return self.text("console.save_failed", path=str(target))
@@ -161,3 +162,11 @@ class ConsoleChat:
             self.send(self.event_for(line))
         self.output.write("\n" + self.text("console.bye") + "\n")
         return 0
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a new file readable by its owner only (0600), like ``imvo-coach export``:
+    reports hold answers about an employer. Never overwrites an existing file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)

@@ -64,7 +64,8 @@ logger = logging.getLogger(__name__)
 # The commands in Telegram's menu, in this order, described by UI text telegram.command.<name>.
 # fmt: off
 MENU_COMMANDS = (
-    "start", "help", "new", "list", "summary", "export", "language", "stop", "forget",
+    "start", "help", "new", "list", "summary", "export", "documents", "language", "stop",
+    "forget",
 )
 # fmt: on
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]

@@ -36,6 +36,9 @@ ACTIONS: dict[str, str] = {
     "sum": "i",  # summary of an assessment
     "exp": "i",  # choose an export format
     "fmt": "iw",  # export in this format
+    "doc": "i",  # choose a letter or plan to make from an assessment
+    "dk": "iw",  # this letter or plan: choose its format
+    "df": "iww",  # make this letter or plan in this format
     "ed": "i",  # choose a question to edit
     "eq": "ii",  # edit this question
 }

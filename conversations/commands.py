@@ -7,8 +7,8 @@ from knowledge.understanding.types import Intent
 
 # fmt: off
 COMMANDS = (
-    "start", "help", "new", "list", "resume", "summary", "export", "language", "stop",
-    "forget", "skip", "back", "restart", "edit", "rename",
+    "start", "help", "new", "list", "resume", "summary", "export", "documents", "language",
+    "stop", "forget", "skip", "back", "restart", "edit", "rename",
 )
 # fmt: on
 
@@ -20,6 +20,8 @@ DUTCH_ALIASES = {
     "verder": "resume",
     "samenvatting": "summary",
     "exporteer": "export",
+    "documenten": "documents",
+    "brieven": "documents",
     "taal": "language",
     "pauze": "stop",
     "vergeet": "forget",
@@ -42,6 +44,7 @@ BUTTON_COMMANDS = frozenset(
         "resume",
         "summary",
         "export",
+        "documents",
         "language",
         "stop",
         "forget",

@@ -12,9 +12,18 @@ from conversations import manage, menu, questions, setup, typed_answers, typed_w
 from conversations.choices import Press
 from conversations.commands import BUTTON_COMMANDS, INTENT_COMMANDS, command_name
 from conversations.states import State
-from conversations.summaries import offer_export, send_export, show_summary
+from conversations.summaries import (
+    offer_document_formats,
+    offer_documents,
+    offer_export,
+    send_document,
+    send_export,
+    show_summary,
+)
 from conversations.turn import Turn
 from documents.exports import Format
+from documents.letter_render import LETTER_FORMATS
+from documents.letters import DocumentKind
 from knowledge.understanding.types import Intent
 from storage import AssessmentRecord
 
@@ -290,6 +299,7 @@ COMMAND_HANDLERS: dict[str, Callable[[Turn, str], State]] = {
     "resume": _cmd_resume,
     "summary": _with_assessment(show_summary),
     "export": _with_assessment(offer_export, then_reprompt=False),
+    "documents": _with_assessment(offer_documents, then_reprompt=False),
     "language": _cmd_language,
     "stop": lambda turn, argument: manage.stop(turn),
     "forget": lambda turn, argument: manage.ask_forget(turn),
@@ -373,12 +383,31 @@ def _on_assessment(turn: Turn, press: Press) -> State:
             return _stale(turn)
         send_export(turn, assessment, Format(press.word(1)))
         return _after_view(turn)
+    if action in ("doc", "dk", "df"):
+        return _on_document(turn, press, assessment)
     if action == "ed":
         questions.show_edit_list(turn, assessment)
         return turn.state
     if action == "eq":
         return questions.edit_question(turn, assessment, press.number(1))
     return _stale(turn)
+
+
+def _on_document(turn: Turn, press: Press, assessment: AssessmentRecord) -> State:
+    """Letters and the visit plan: choose the kind, then the format, then get the file."""
+    if press.action == "doc":
+        offer_documents(turn, assessment)
+        return turn.state
+    kind = DocumentKind.from_key(press.word(1))
+    if kind is None:
+        return _stale(turn)
+    if press.action == "dk":
+        offer_document_formats(turn, assessment, kind)
+        return turn.state
+    if press.word(2) not in {fmt.value for fmt in LETTER_FORMATS}:
+        return _stale(turn)
+    send_document(turn, assessment, kind, Format(press.word(2)))
+    return _after_view(turn)
 
 
 def on_press(turn: Turn, press: Press | None) -> State:

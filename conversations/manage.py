@@ -54,6 +54,7 @@ def assessment_actions(turn: Turn, assessment: AssessmentRecord) -> None:
         turn.choice(resume_key, encode("res", assessment.id)),
         turn.choice("button.summary", encode("sum", assessment.id)),
         turn.choice("button.export", encode("exp", assessment.id)),
+        turn.choice("button.documents", encode("doc", assessment.id)),
         turn.choice("button.edit", encode("ed", assessment.id)),
         turn.choice("button.rename", encode("ren", assessment.id)),
         turn.choice("button.delete", encode("del", assessment.id)),

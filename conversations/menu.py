@@ -46,7 +46,8 @@ def show_topic(turn: Turn, topic_id: str) -> bool:
     if topic is None:
         return False
     sources = "\n".join(
-        turn.text("topic_source", label=ref.label, source=ref.source) for ref in topic.sources
+        turn.text("topic_source", label=ref.label_in(turn.language), source=ref.source)
+        for ref in topic.sources
     )
     text = turn.text(
         "topic",

@@ -225,6 +225,7 @@ def show_finished(turn: Turn, assessment: AssessmentRecord) -> State:
     choices = (
         turn.choice("button.summary", encode("sum", assessment.id)),
         turn.choice("button.export", encode("exp", assessment.id)),
+        turn.choice("button.documents", encode("doc", assessment.id)),
         turn.choice("button.edit", encode("ed", assessment.id)),
         turn.choice("button.new", encode("cmd", "new")),
         turn.choice("button.list", encode("cmd", "list")),

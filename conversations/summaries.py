@@ -1,4 +1,4 @@
-"""Summaries and exports of an assessment, built from what the store holds."""
+"""Summaries, exports, letters and the visit plan of an assessment, from what the store holds."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from conversations.choices import encode
 from conversations.events import Attachment, Reply
 from conversations.turn import Turn
 from documents.exports import Format, export, export_filename, render_chat_parts
+from documents.letter_render import LETTER_FORMATS, letter_filename, render_letter
+from documents.letters import DocumentKind, build_letter
 from documents.records import summary_from_records
 from documents.summary_model import Summary
 from storage import AssessmentRecord
@@ -54,3 +56,43 @@ def send_export(turn: Turn, assessment: AssessmentRecord, fmt: Format) -> None:
             attachment=attachment,
         )
     )
+
+
+def offer_documents(turn: Turn, assessment: AssessmentRecord) -> None:
+    """Asks which letter or plan to make: information request, initiative proposal, visit plan."""
+    choices = tuple(
+        turn.choice(f"document.{kind.key}", encode("dk", assessment.id, kind.key))
+        for kind in DocumentKind
+    )
+    turn.say("documents_choose", choices=choices, name=turn.display_name(assessment))
+
+
+def offer_document_formats(turn: Turn, assessment: AssessmentRecord, kind: DocumentKind) -> None:
+    """Asks in which file format the chosen letter or plan should come."""
+    choices = tuple(
+        turn.choice(f"format.{fmt.value}", encode("df", assessment.id, kind.key, fmt.value))
+        for fmt in LETTER_FORMATS
+    )
+    turn.say("document_format", choices=choices, document=turn.text(f"document.{kind.key}"))
+
+
+def send_document(
+    turn: Turn, assessment: AssessmentRecord, kind: DocumentKind, fmt: Format
+) -> None:
+    """Adds the letter or plan as a file; it is made in memory and sent to the user only."""
+    try:
+        letter = build_letter(turn.knowledge, summary_of(turn, assessment), kind)
+        content = render_letter(letter, fmt)
+    except Exception:  # a renderer failing must not end the conversation
+        logger.exception("Document %s as %s failed", kind.value, fmt.value)
+        turn.say("export_failed")
+        return
+    attachment = Attachment(
+        filename=letter_filename(letter, fmt), content=content, mime_type=fmt.mime_type
+    )
+    text = turn.text(
+        "document_ready",
+        document=turn.text(f"document.{kind.key}"),
+        format=turn.text(f"format.{fmt.value}"),
+    )
+    turn.replies.append(Reply(text=text, attachment=attachment))

@@ -11,9 +11,10 @@ Rules, in one place:
 * A *finding* is a signal raised by an answer: the question's own signal when the stance
   equals its ``risk_if``, plus every signal answer understanding found in the text.
   Each signal is one finding, however many answers raised it.
-* *Prepare the visit* asks, per question: every follow-up of a question that raised a
-  finding (most serious first), the first two of an answer that was "don't know" or not
-  understood, and the first one of an open question.
+* Findings are ranked by harm: abuses (``kind: abuse``) before policy gaps, then by the
+  signal's ``harm`` rank, then severity, then question order.
+* A "don't know" is counted apart from the answered questions.
+* *Prepare the visit*: see ``documents.visit`` (at most ten, ranked; the full list apart).
 * Sources are the findings' references, then the checklist's, one entry per source.
 * Answers to questions the checklist does not have (it changed, or a bug elsewhere) are
   kept after the checklist's questions, with their findings, never dropped.
@@ -35,16 +36,15 @@ from documents.summary_model import (
     SummaryCounts,
     SummaryFinding,
     SummaryReference,
-    VisitQuestion,
 )
+from documents.visit import visit_questions
 from knowledge.loader import KnowledgeBase
-from knowledge.schema import LANGUAGES, Checklist, Question, Reference, Severity, Stance
+from knowledge.schema import LANGUAGES, Checklist, HarmKind, Question, Reference, Severity, Stance
 
 logger = logging.getLogger(__name__)
 
 SEVERITY_ORDER: tuple[str, ...] = tuple(s.value for s in Severity)  # high, medium, low
-FOLLOW_UPS_FOR_UNKNOWN = 2
-FOLLOW_UPS_FOR_OPEN = 1
+KIND_ORDER: tuple[str, ...] = tuple(k.value for k in HarmKind)  # abuse, gap
 
 
 class ReportTextsMissing(LookupError):
@@ -126,6 +126,8 @@ def build_summary(
     findings = _findings(knowledge, drafts.values(), language)
     total = len(checklist.questions)
     open_rows = tuple(row for row in rows[:total] if _is_open_row(row))
+    unknown = sum(1 for row in rows[:total] if row.stance == Stance.UNKNOWN.value)
+    short_list, full_list = visit_questions(checklist, knowledge.signals, findings, rows, language)
     by_severity = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
     return Summary(
         context=SummaryContext(
@@ -141,7 +143,8 @@ def build_summary(
         ),
         counts=SummaryCounts(
             total=total,
-            answered=total - len(open_rows),
+            answered=total - len(open_rows) - unknown,
+            unknown=unknown,
             open=len(open_rows),
             risks_high=by_severity["high"],
             risks_medium=by_severity["medium"],
@@ -150,8 +153,9 @@ def build_summary(
         findings=findings,
         answers=tuple(rows),
         open_questions=open_rows,
-        visit_questions=_visit_questions(checklist, findings, rows, language),
-        sources=_sources(checklist, findings),
+        visit_questions=short_list,
+        all_visit_questions=full_list,
+        sources=_sources(checklist, findings, language),
         disclaimer=knowledge.text("report.disclaimer", language)
         if "report.disclaimer" in knowledge.ui
         else "",
@@ -292,20 +296,29 @@ def _answer_row(
 def _findings(
     knowledge: KnowledgeBase, drafts: Iterable[_FindingDraft], language: str
 ) -> tuple[SummaryFinding, ...]:
-    """Findings with texts from the knowledge base, most serious first, then by question."""
+    """Findings with texts from the knowledge base: abuses first, then by harm, severity and
+    the first question that raised them."""
     findings = []
     for draft in drafts:
         signal = knowledge.signals[draft.signal_id]
         findings.append(
             (
-                (SEVERITY_ORDER.index(signal.severity.value), draft.first_number, signal.id),
+                (
+                    KIND_ORDER.index(signal.kind.value),
+                    -signal.harm,
+                    SEVERITY_ORDER.index(signal.severity.value),
+                    draft.first_number,
+                    signal.id,
+                ),
                 SummaryFinding(
                     signal_id=signal.id,
                     title=signal.title.get(language),
                     explanation=signal.explanation.get(language),
                     severity=signal.severity.value,
+                    kind=signal.kind.value,
+                    harm=signal.harm,
                     advice=tuple(step.get(language) for step in signal.advice),
-                    references=tuple(_reference(r) for r in signal.references),
+                    references=tuple(_reference(r, language) for r in signal.references),
                     question_ids=tuple(draft.question_ids),
                     evidence=tuple(e for e in draft.evidence if e),
                 ),
@@ -314,43 +327,8 @@ def _findings(
     return tuple(finding for _, finding in sorted(findings, key=lambda pair: pair[0]))
 
 
-def _visit_questions(
-    checklist: Checklist,
-    findings: Sequence[SummaryFinding],
-    rows: Sequence[SummaryAnswer],
-    language: str,
-) -> tuple[VisitQuestion, ...]:
-    """Follow-up questions for the visit: risks first, then unclear, then open ones."""
-    questions = {q.id: q for q in checklist.questions}
-    chosen: list[VisitQuestion] = []
-    seen_questions: set[str] = set()
-    seen_texts: set[str] = set()
-
-    def add(question_id: str, reason: str, limit: int | None) -> None:
-        question = questions.get(question_id)
-        if question is None or question_id in seen_questions:
-            return
-        seen_questions.add(question_id)
-        for follow_up in question.follow_up[:limit]:
-            text = follow_up.get(language)
-            if text not in seen_texts:
-                seen_texts.add(text)
-                chosen.append(VisitQuestion(question_id=question_id, reason=reason, text=text))
-
-    for finding in findings:
-        for question_id in finding.question_ids:
-            add(question_id, "risk", None)
-    for row in rows:
-        if not _is_open_row(row) and row.stance in (None, Stance.UNKNOWN.value):
-            add(row.question_id, "unknown", FOLLOW_UPS_FOR_UNKNOWN)
-    for row in rows:
-        if _is_open_row(row):
-            add(row.question_id, "open", FOLLOW_UPS_FOR_OPEN)
-    return tuple(chosen)
-
-
 def _sources(
-    checklist: Checklist, findings: Sequence[SummaryFinding]
+    checklist: Checklist, findings: Sequence[SummaryFinding], language: str
 ) -> tuple[SummaryReference, ...]:
     """Every reference in the report once per source: the findings' norms, then the questions'.
 
@@ -359,7 +337,7 @@ def _sources(
     """
     labels: dict[str, list[str]] = {}
     references = [r for f in findings for r in f.references]
-    references += [_reference(r) for q in checklist.questions for r in q.references]
+    references += [_reference(r, language) for q in checklist.questions for r in q.references]
     for reference in references:
         _add_once(labels.setdefault(reference.source, []), reference.label)
     return tuple(
@@ -367,8 +345,8 @@ def _sources(
     )
 
 
-def _reference(reference: Reference) -> SummaryReference:
-    return SummaryReference(label=reference.label, source=reference.source)
+def _reference(reference: Reference, language: str) -> SummaryReference:
+    return SummaryReference(label=reference.label_in(language), source=reference.source)
 
 
 def _confidence(value: float | None) -> float | None:

@@ -29,11 +29,16 @@ class SummaryContext:
 
 @dataclass(frozen=True)
 class SummaryCounts:
-    """Answered, open and risk counts for the checklist."""
+    """Answered, don't-know, open and risk counts for the checklist.
+
+    ``answered + unknown + open == total``: a "don't know" is counted apart, so nine
+    don't-knows out of twelve never read as "12 of 12 answered".
+    """
 
     total: int
-    answered: int
-    open: int
+    answered: int  # a clear answer (yes, no, partly) or typed text that was not understood
+    unknown: int  # "don't know"
+    open: int  # no answer, or skipped
     risks_high: int
     risks_medium: int
     risks_low: int
@@ -55,6 +60,8 @@ class SummaryFinding:
     title: str
     explanation: str
     severity: str  # "high" | "medium" | "low"
+    kind: str  # "abuse" (harm done to people) | "gap" (a missing policy or process)
+    harm: int  # 10 = gravest; findings are ordered abuses first, then by harm
     advice: tuple[str, ...]
     references: tuple[SummaryReference, ...]
     question_ids: tuple[str, ...]  # the questions whose answers raised it
@@ -84,6 +91,7 @@ class VisitQuestion:
     question_id: str
     reason: str  # "risk" | "unknown" | "open"
     text: str
+    harm: int = 0  # harm rank of the finding or question it comes from (10 = gravest)
 
 
 @dataclass(frozen=True)
@@ -110,11 +118,16 @@ class ReportLabels:
     field_updated: str
     counts_heading: str
     counts_answered: str  # {answered} {total}
-    counts_open: str  # {open}
+    counts_unknown: str  # {unknown}
+    counts_open: str  # {open}, more than one
+    counts_open_one: str  # exactly one open question
+    counts_open_none: str  # no open questions
     counts_risks: str  # {high} {medium} {low}
     findings_heading: str
     findings_intro: str
     findings_none: str
+    findings_abuses: str  # sub-heading: harm done to people
+    findings_gaps: str  # sub-heading: missing policies and processes
     severity_high: str
     severity_medium: str
     severity_low: str
@@ -130,6 +143,9 @@ class ReportLabels:
     visit_unknown: str
     visit_open: str
     visit_none: str
+    visit_appendix_hint: str  # {count}: where the full list is
+    appendix_heading: str
+    appendix_intro: str
     answers_heading: str
     column_number: str
     column_question_id: str
@@ -194,10 +210,11 @@ class Summary:
 
     context: SummaryContext
     counts: SummaryCounts
-    findings: tuple[SummaryFinding, ...]  # high first, then medium, then low
+    findings: tuple[SummaryFinding, ...]  # abuses first, then gaps; gravest first in each
     answers: tuple[SummaryAnswer, ...]  # in checklist order, open ones included
     open_questions: tuple[SummaryAnswer, ...]
-    visit_questions: tuple[VisitQuestion, ...]
+    visit_questions: tuple[VisitQuestion, ...]  # at most ten, gravest first
+    all_visit_questions: tuple[VisitQuestion, ...]  # the full ranked list (the appendix)
     sources: tuple[SummaryReference, ...]  # every reference used, deduplicated
     disclaimer: str
     labels: ReportLabels  # every fixed report text in the summary language

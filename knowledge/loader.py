@@ -7,6 +7,7 @@ Layout of a knowledge directory (default: ``knowledge/data``)::
     signals/*.yaml         lists of signals (findings)
     topics/*.yaml          lists of knowledge topics
     ui/*.yaml              user-interface texts: key -> {nl, en}
+    documents/*.yaml       lines letters and visit plans pick by signal (proposals, ...)
     understanding/*.yaml   phrases and word lists for the matcher (see understanding/)
 
 ``check_knowledge`` collects *every* problem instead of stopping at the first, so a
@@ -32,6 +33,7 @@ from knowledge.schema import (
     MAX_TIP_CHARS,
     MAX_TOPIC_ANSWER_CHARS,
     Checklist,
+    DocumentItem,
     Question,
     Signal,
     Text,
@@ -57,6 +59,10 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     ui: Mapping[str, Text]
     lexicon: Any = None  # knowledge.understanding.lexicon.Lexicon once loaded
+    # documents/<name>.yaml -> its items, e.g. "proposals" (see documents.letters)
+    document_items: Mapping[str, tuple[DocumentItem, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     questions: Mapping[str, Question] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +258,12 @@ def _check_references(
             for topic_id in question.topics:
                 if topic_id not in topics:
                     problems.append(Problem(file, f"{question.id}: unknown topic {topic_id!r}"))
+            for follow_up in question.follow_up:
+                for condition in follow_up.skip_if:
+                    if condition.partition("=")[0] not in question_ids:
+                        problems.append(
+                            Problem(file, f"{question.id}: skip_if names unknown {condition!r}")
+                        )
             if question.risk_if not in question.answers:
                 problems.append(
                     Problem(file, f"{question.id}: risk_if {question.risk_if!s} is not an answer")
@@ -342,6 +354,7 @@ def check_knowledge(
     signals = _index("signal", signal_entries, problems)
     topics = _index("topic", topic_entries, problems)
     ui = _load_ui(reader)
+    document_items = _load_document_items(reader, signals)
 
     _check_references(
         checklist_entries,
@@ -365,8 +378,36 @@ def check_knowledge(
         topics=MappingProxyType(topics),
         ui=MappingProxyType({key: text for key, (_, text) in ui.items()}),
         lexicon=lexicon,
+        document_items=MappingProxyType(document_items),
     )
     return (None if problems else knowledge), problems
+
+
+def _load_document_items(
+    reader: _Reader, signals: Mapping[str, Signal]
+) -> dict[str, tuple[DocumentItem, ...]]:
+    """``documents/*.yaml``: one list of items per file, named by the file's stem."""
+    if not (reader.root / "documents").is_dir():
+        return {}
+    items: dict[str, tuple[DocumentItem, ...]] = {}
+    for path in reader.files("documents"):
+        file = reader.rel(path)
+        raw = _as_list(reader.read(path), file, reader.problems)
+        loaded = []
+        for index, raw_item in enumerate(raw):
+            label = _entry_label(raw_item, index)
+            item = _validate(DocumentItem, raw_item, file, label, reader.problems)
+            if item is not None:
+                loaded.append(item)
+        for item in loaded:
+            for signal_id in item.signals:
+                if signal_id not in signals:
+                    reader.problems.append(
+                        Problem(file, f"{item.id}: unknown signal {signal_id!r}")
+                    )
+        _index(f"{path.stem} item", [(file, item) for item in loaded], reader.problems)
+        items[path.stem] = tuple(loaded)
+    return items
 
 
 def load_knowledge(directory: Path | str = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:

@@ -59,6 +59,35 @@ class Reference(Frozen):
 
     label: NonEmpty  # e.g. "ILO C87, art. 2" or "UNGP 22"
     source: NonEmpty  # URL or publication a reader can find
+    label_nl: str | None = None  # the label in Dutch, when ``label`` has English words
+
+    def label_in(self, language: str) -> str:
+        """The label a report in ``language`` shows ("UNGP 16 (beleidsverklaring)")."""
+        return self.label_nl if language == "nl" and self.label_nl else self.label
+
+
+SKIP_IF_PATTERN = r"^[a-z_]+\.[a-z_]+=(yes|no|partly|unknown)$"  # question_id=stance
+
+
+class FollowUp(Text):
+    """A question to ask during a visit, left out when the answers already deny what it
+    assumes (``skip_if: ["union.present=no"]``: no question about the union's members
+    when there is no union)."""
+
+    skip_if: tuple[
+        Annotated[str, Field(pattern=r"^[a-z_]+\.[a-z_]+=(yes|no|partly|unknown)$")], ...
+    ] = ()
+
+    def skipped(self, stances: dict[str, str | None]) -> bool:
+        """True when one of the given answers (question ID -> stance) denies its premise."""
+        return any(stances.get(q) == s for q, _, s in (c.partition("=") for c in self.skip_if))
+
+
+class HarmKind(StrEnum):
+    """What a finding is: harm done to people, or a gap in the company's policy."""
+
+    ABUSE = "abuse"  # forced labour, unsafe work, dismissal for union work, ...
+    GAP = "gap"  # no policy, no KPIs, no grievance mechanism, ...
 
 
 def _reject_boolean(value: Any) -> Any:
@@ -77,7 +106,7 @@ class Question(Frozen):
     answers: tuple[Stance, ...] = (Stance.YES, Stance.NO, Stance.PARTLY, Stance.UNKNOWN)
     risk_if: Stance
     signal: NonEmpty
-    follow_up: Annotated[tuple[Text, ...], Field(min_length=2, max_length=4)]
+    follow_up: Annotated[tuple[FollowUp, ...], Field(min_length=2, max_length=4)]
     references: Annotated[tuple[Reference, ...], Field(min_length=1)]
     topics: tuple[str, ...] = ()
 
@@ -108,10 +137,30 @@ class Signal(Frozen):
     title: Text
     explanation: Text
     severity: Severity
+    # Reports rank abuses before policy gaps, then by harm (10 = gravest, e.g. forced
+    # labour; 1 = least), so a confiscated passport never sits below "no policy".
+    kind: HarmKind
+    harm: Annotated[int, Field(ge=1, le=10)]
     tip: Text  # one line of advice shown right after the answer
     advice: Annotated[tuple[Text, ...], Field(min_length=1)]  # concrete next steps
+    # Questions about this finding itself, asked first in visit lists (an abuse typed under
+    # another question, e.g. confiscated passports under "free to join", needs its own).
+    follow_up: Annotated[tuple[FollowUp, ...], Field(max_length=4)] = ()
     references: Annotated[tuple[Reference, ...], Field(min_length=1)]
     topics: tuple[str, ...] = ()
+
+
+class DocumentItem(Frozen):
+    """One line a letter or visit plan may include (a proposal, a thing to check on site).
+
+    It is included when one of its ``signals`` was found, or when a question that raises
+    one of them was answered "don't know"; ``always`` items are in every document.
+    """
+
+    id: NonEmpty
+    text: Text
+    signals: tuple[str, ...] = ()
+    always: bool = False
 
 
 class Topic(Frozen):

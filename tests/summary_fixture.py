@@ -17,7 +17,7 @@ import yaml
 
 from documents.summary import AnswerInfo, AssessmentInfo
 from knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase
-from knowledge.schema import Checklist, Question, Reference, Signal, Text
+from knowledge.schema import Checklist, FollowUp, Question, Reference, Signal, Text
 
 COMPANY = "Zoë's Café € — 株式会社"
 REPORT_YAML = DEFAULT_KNOWLEDGE_DIR / "ui" / "report.yaml"
@@ -101,9 +101,20 @@ def _text(nl: str, en: str) -> Text:
     return Text(nl=nl, en=en)
 
 
-def _signal(signal_id: str, severity: str, nl: str, en: str) -> Signal:
+def _signal(
+    signal_id: str,
+    severity: str,
+    nl: str,
+    en: str,
+    kind: str = "gap",
+    harm: int = 3,
+    follow_up: tuple[FollowUp, ...] = (),
+) -> Signal:
     return Signal(
         id=signal_id,
+        kind=kind,
+        harm=harm,
+        follow_up=follow_up,
         title=_text(nl, en),
         explanation=_text(
             f"Dit wijst erop dat {nl.lower()} een risico is voor de rechten van werknemers.",
@@ -127,13 +138,42 @@ def _signal(signal_id: str, severity: str, nl: str, en: str) -> Signal:
 
 SIGNALS = [
     _signal("no_union", "high", "Geen onafhankelijke vakbond", "No independent union"),
-    _signal("anti_union_dismissal", "high", "Ontslag om vakbondswerk", "Dismissal for union work"),
-    _signal("intimidation", "high", "Intimidatie van vakbondsleden", "Intimidation of members"),
+    _signal(
+        "anti_union_dismissal",
+        "high",
+        "Ontslag om vakbondswerk",
+        "Dismissal for union work",
+        "abuse",
+        8,
+    ),
+    _signal(
+        "intimidation",
+        "high",
+        "Intimidatie van vakbondsleden",
+        "Intimidation of members",
+        "abuse",
+        7,
+    ),
     _signal("union_restricted", "medium", "Vakbondsvrijheid beperkt", "Union freedom restricted"),
     _signal("no_collective_bargaining", "medium", "Geen cao-overleg", "No collective bargaining"),
-    _signal("wage_violation", "medium", "Loon te laag of te laat", "Wages too low or late"),
+    _signal(
+        "wage_violation", "medium", "Loon te laag of te laat", "Wages too low or late", "abuse", 6
+    ),
     _signal("no_grievance_mechanism", "low", "Geen klachtenregeling", "No grievance mechanism"),
-    _signal("child_labour", "high", "Kinderarbeid", "Child labour"),
+    _signal(
+        "child_labour",
+        "high",
+        "Kinderarbeid",
+        "Child labour",
+        "abuse",
+        10,
+        (
+            FollowUp(
+                nl="Hoe controleert u de leeftijd van nieuwe werknemers?",
+                en="How do you check the age of new workers?",
+            ),
+        ),
+    ),
 ]
 
 
@@ -149,17 +189,17 @@ def _question(number: int) -> Question:
         risk_if="yes" if theme in RISKY_WHEN_YES else "no",
         signal=THEME_SIGNALS[theme],
         follow_up=(
-            _text(
-                f"Kunt u laten zien hoe dit geregeld is (vraag {number})?",
-                f"Can you show how this is arranged (question {number})?",
+            FollowUp(
+                nl=f"Kunt u laten zien hoe dit geregeld is (vraag {number})?",
+                en=f"Can you show how this is arranged (question {number})?",
             ),
-            _text(
-                f"Wie is verantwoordelijk voor punt {number}, en sinds wanneer?",
-                f"Who is responsible for point {number}, and since when?",
+            FollowUp(
+                nl=f"Wie is verantwoordelijk voor punt {number}, en sinds wanneer?",
+                en=f"Who is responsible for point {number}, and since when?",
             ),
-            _text(
-                f"Welke verbeteringen staan gepland voor punt {number}?",
-                f"Which improvements are planned for point {number}?",
+            FollowUp(
+                nl=f"Welke verbeteringen staan gepland voor punt {number}?",
+                en=f"Which improvements are planned for point {number}?",
             ),
         ),
         references=(ILO_C87,) if number % 2 else (UNGP_22, ILO_C87),

@@ -56,6 +56,7 @@ def test_exported_files_are_saved_next_to_the_user(console, tmp_path) -> None:
     saved = sorted(tmp_path.glob("*.pdf"))
     assert len(saved) == 2  # the second export does not overwrite the first
     assert saved[0].read_bytes().startswith(b"%PDF")
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in saved)  # private, like the CLI
     assert f"📎 Opgeslagen: {saved[0]}" in shown
 
 

@@ -132,14 +132,17 @@ def rows(store: Store, user_id: str, *, others: bool = False) -> list[list[tuple
 
 
 def answered_count(store: Store, knowledge, user_id: str, assessment) -> int:
-    """Questions of the checklist whose latest stored answer has a stance or words."""
+    """Questions of the checklist whose latest stored answer has a stance or words, a
+    "don't know" not included (reports count those apart)."""
     latest = store.answers_for(user_id, assessment.id)
     questions = knowledge.checklist(assessment.checklist).questions
     stances = {s.value for s in Stance}
     return sum(
         1
         for q in questions
-        if q.id in latest and (latest[q.id].stance in stances or latest[q.id].text.strip())
+        if q.id in latest
+        and (latest[q.id].stance in stances or latest[q.id].text.strip())
+        and latest[q.id].stance != Stance.UNKNOWN.value
     )
 
 

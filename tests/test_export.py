@@ -105,8 +105,11 @@ def test_chat_summary_fits_one_phone_message_with_counts_findings_and_disclaimer
     assert len(parts) == 1
     text = parts[0]
     assert text.startswith("📋 Samenvatting: Zoë's Café € — 株式会社\n")
-    assert "• 29 van de 40 vragen beantwoord" in text
+    assert "• 25 van de 40 vragen beantwoord" in text
+    assert "• 4× weet ik niet" in text
+    assert "• 11 vragen nog open" in text
     assert "🔴 Ontslag om vakbondswerk (Uit vraag 1, 5)" in text
+    assert text.index("🔴 Kinderarbeid") < text.index("🔴 Ontslag om vakbondswerk")
     assert "   → Vraag het bedrijf om een verbeterplan met een tijdpad." in text
     assert "Open vragen: 16, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40" in text
     assert "geen juridisch advies" in text
@@ -114,14 +117,16 @@ def test_chat_summary_fits_one_phone_message_with_counts_findings_and_disclaimer
     assert "Volgens de ondernemingsraad" not in text  # answers are in the files only
 
 
-def test_chat_summary_asks_one_visit_question_for_the_first_eight_concerns() -> None:
+def test_chat_summary_asks_the_ten_ranked_visit_questions() -> None:
     summary = SUMMARIES["nl"]
     text = render_chat_parts(summary)[0]
-    asked = [line for line in text.splitlines() if line.startswith("• Kunt u laten zien")]
-    assert len(asked) == 8
-    assert asked[0] == "• Kunt u laten zien hoe dit geregeld is (vraag 1)?"
-    concerns = {v.question_id for v in summary.visit_questions if v.reason != "open"}
-    assert f"+ nog {len(concerns) - 8} vragen voor het bezoek in het rapport" in text
+    visit = text[text.index("Het bezoek voorbereiden") :]
+    asked = [line for line in visit.splitlines() if line.startswith("• ")]
+    assert len(asked) == 10
+    assert asked[0] == "• Hoe controleert u de leeftijd van nieuwe werknemers?"  # child labour
+    assert asked[1] == "• Kunt u laten zien hoe dit geregeld is (vraag 5)?"
+    more = len(summary.all_visit_questions) - 10
+    assert f"+ meer vragen voor het bezoek in het rapport (bijlage): {more}" in text
     assert "Wie is verantwoordelijk" not in text  # second follow-ups are in the files
 
 
@@ -179,11 +184,13 @@ def test_markdown_has_the_report_structure() -> None:
         "## Bevindingen",
         "## Het bezoek voorbereiden",
         "## Alle antwoorden",
+        "## Bijlage: alle vervolgvragen",
         "## Bronnen",
         "## Over dit rapport",
     ]
     assert "| Hoog | Ontslag om vakbondswerk | 1, 5 |" in lines
-    assert sum(line.startswith("### ") and line[4:6].strip(". ").isdigit() for line in lines) > 40
+    assert sum(line.startswith("### ") and line[4:6].strip(". ").isdigit() for line in lines) == 40
+    assert "### Misstanden (schade aan mensen)" in lines
     assert "- [ ] Kunt u laten zien hoe dit geregeld is (vraag 1)?" in lines
     assert "1. [ILO C87, art. 2](<https://normlex.ilo.org/c087>)" in lines
 
@@ -248,8 +255,11 @@ def test_json_validates_against_its_schema(summary: Summary) -> None:
     assert data == summary_data(summary)
     assert list(data) == [
         "format", "version", "context", "counts", "findings", "answers", "open_questions",
-        "visit_questions", "sources", "disclaimer",
+        "visit_questions", "all_visit_questions", "sources", "disclaimer",
     ]  # fmt: skip
+    assert data["counts"]["unknown"] == 4
+    assert data["findings"][0]["kind"] == "abuse"
+    assert len(data["visit_questions"]) <= 10
     assert data["context"]["name"] == "Zoë's Café € — 株式会社"
     assert data["answers"][0]["signal_ids"] == ["no_union", "anti_union_dismissal"]
 

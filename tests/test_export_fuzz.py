@@ -49,7 +49,7 @@ def test_every_format_survives_any_text(name: str, answers: list[AnswerInfo], la
     info = replace(fixture_assessment(), name=name, country=name[:5], created=name)
     summary = build_summary(KNOWLEDGE, info, answers, language)
     counts = summary.counts
-    assert counts.answered + counts.open == counts.total == 40
+    assert counts.answered + counts.unknown + counts.open == counts.total == 40
 
     assert all(len(part) <= CHAT_PART_LIMIT for part in render_chat_parts(summary))
     assert PdfReader(io.BytesIO(export(summary, Format.PDF))).pages

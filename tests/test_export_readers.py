@@ -202,11 +202,14 @@ def test_python_docx_reads_back_the_headings(docx_nl: bytes) -> None:
         "Bevindingen",
         "Het bezoek voorbereiden",
         "Alle antwoorden",
+        "Bijlage: alle vervolgvragen",
         "Bronnen",
         "Over dit rapport",
     ]
     level_two = [text for style, text in headings if style == "Heading 2"]
-    assert level_two[0] == "1. Ontslag om vakbondswerk (Hoog)"
+    assert level_two[:2] == ["Misstanden (schade aan mensen)", "Gaten in beleid en aanpak"]
+    level_three = [text for style, text in headings if style == "Heading 3"]
+    assert level_three[:2] == ["1. Kinderarbeid (Hoog)", "2. Ontslag om vakbondswerk (Hoog)"]
     assert level_two[-3:] == [
         "Over de risico's",
         "Over wat nog onduidelijk is",
@@ -219,7 +222,8 @@ def test_word_tables_hold_the_context_findings_and_every_answer(docx_nl: bytes) 
     context, findings, answers = document.tables
     assert context.rows[0].cells[1].text == "Zoë's Café € — 株式会社"
     assert [c.text for c in findings.rows[0].cells] == ["Ernst", "Bevinding", "Uit vraag"]
-    assert [c.text for c in findings.rows[1].cells] == ["Hoog", "Ontslag om vakbondswerk", "1, 5"]
+    assert [c.text for c in findings.rows[1].cells] == ["Hoog", "Kinderarbeid", "14"]
+    assert [c.text for c in findings.rows[2].cells] == ["Hoog", "Ontslag om vakbondswerk", "1, 5"]
     assert len(answers.rows) == 1 + 40
     assert answers.rows[6].cells[2].text == '=HYPERLINK("http://x")'
     section = document.sections[0]

@@ -63,27 +63,28 @@ def test_context_is_taken_from_the_assessment_with_plain_dates(nl: Summary) -> N
     assert context.language == "nl"
 
 
-def test_counts_answered_open_and_risks_by_severity(nl: Summary) -> None:
+def test_counts_answered_dont_know_open_and_risks_by_severity(nl: Summary) -> None:
     counts = nl.counts
-    assert (counts.total, counts.answered, counts.open) == (40, 29, 11)
+    assert (counts.total, counts.answered, counts.unknown, counts.open) == (40, 25, 4, 11)
+    assert counts.answered + counts.unknown + counts.open == counts.total
     assert (counts.risks_high, counts.risks_medium, counts.risks_low) == (4, 2, 1)
 
 
-def test_findings_are_sorted_by_severity_then_by_first_question(nl: Summary) -> None:
+def test_findings_are_ranked_by_harm_abuses_before_gaps_not_by_question(nl: Summary) -> None:
     assert [f.signal_id for f in nl.findings] == [
-        "anti_union_dismissal",  # questions 1 and 5
-        "no_union",  # question 1
-        "child_labour",  # question 14
-        "intimidation",  # question 18
-        "union_restricted",
-        "wage_violation",
-        "no_grievance_mechanism",
+        "child_labour",  # abuse, harm 10, question 14
+        "anti_union_dismissal",  # abuse, harm 8, questions 1 and 5
+        "intimidation",  # abuse, harm 7, question 18
+        "wage_violation",  # abuse, harm 6
+        "no_union",  # gap, high, question 1
+        "union_restricted",  # gap, medium
+        "no_grievance_mechanism",  # gap, low
     ]
-    assert [f.severity for f in nl.findings] == ["high"] * 4 + ["medium"] * 2 + ["low"]
+    assert [f.kind for f in nl.findings] == ["abuse"] * 4 + ["gap"] * 3
 
 
 def test_a_finding_collects_its_questions_evidence_advice_and_norms(nl: Summary) -> None:
-    dismissal = nl.findings[0]
+    dismissal = nl.findings[1]
     assert dismissal.title == "Ontslag om vakbondswerk"
     assert dismissal.question_ids == ("union.q01", "union.q05")
     assert dismissal.evidence == ("ligt eruit", "ontslagen")
@@ -131,27 +132,43 @@ def test_english_summary_uses_english_texts_throughout(en: Summary) -> None:
     assert en.answers[0].question == "Is an independent union active?"
     assert en.answers[0].stance_label == "No"
     assert en.answers[0].answer_text.startswith("Nee, er is geen bond")  # verbatim stays
-    assert en.findings[0].title == "Dismissal for union work"
+    assert en.findings[1].title == "Dismissal for union work"
     assert en.labels.findings_heading == "Findings"
     assert "not legal advice" in en.disclaimer
 
 
-def test_visit_questions_come_from_risks_then_unclear_then_open(nl: Summary) -> None:
-    reasons = [v.reason for v in nl.visit_questions]
+def test_the_full_visit_list_comes_from_risks_then_unclear_then_open(nl: Summary) -> None:
+    full = nl.all_visit_questions
+    reasons = [v.reason for v in full]
     assert reasons == sorted(reasons, key=["risk", "unknown", "open"].index)
     by_reason = {
-        reason: [v.question_id for v in nl.visit_questions if v.reason == reason]
+        reason: [v.question_id for v in full if v.reason == reason]
         for reason in ("risk", "unknown", "open")
     }
-    # every follow-up of a risky question, most serious finding first
-    assert by_reason["risk"][:6] == ["union.q01"] * 3 + ["union.q05"] * 3
-    # the first two follow-ups of "don't know" (q3) and "not understood" (q6) answers
-    assert by_reason["unknown"][:4] == ["union.q03", "union.q03", "union.q06", "union.q06"]
+    # gravest finding first: child labour's own question (told under q14), then every
+    # follow-up of the dismissal question (q5; the dismissal typed under q1 adds none)
+    assert by_reason["risk"][:4] == ["union.q14"] + ["union.q05"] * 3
+    assert full[0].text == "Hoe controleert u de leeftijd van nieuwe werknemers?"
+    # the first two follow-ups of "not understood" (q6, intimidation: harm 7) and
+    # "don't know" answers (q3, collective bargaining: harm 3), gravest first
+    unknown = by_reason["unknown"]
+    assert unknown[:2] == ["union.q06", "union.q06"]
+    assert unknown.count("union.q03") == 2
+    assert unknown.index("union.q06") < unknown.index("union.q03")
     # the first follow-up of each open question
-    assert by_reason["open"] == ["union.q16", *(f"union.q{n}" for n in range(31, 41))]
-    texts = [v.text for v in nl.visit_questions]
+    assert sorted(by_reason["open"]) == ["union.q16", *(f"union.q{n}" for n in range(31, 41))]
+    texts = [v.text for v in full]
     assert len(texts) == len(set(texts))
-    assert texts[0] == "Kunt u laten zien hoe dit geregeld is (vraag 1)?"
+
+
+def test_the_visit_list_is_ten_questions_on_ten_subjects_gravest_first(nl: Summary) -> None:
+    short = nl.visit_questions
+    assert len(short) == 10
+    # one per subject before a second (child labour's own question counts as q14)
+    assert len({v.text.split("(")[-1] for v in short}) == 10
+    assert short == tuple(v for v in nl.all_visit_questions if v in short)  # ranked order
+    assert short[0].question_id == "union.q14"  # child labour
+    assert [v.harm for v in short if v.reason == "risk"][:2] == [10, 8]
 
 
 def test_sources_are_deduplicated(nl: Summary) -> None:
@@ -269,8 +286,8 @@ def test_report_yaml_has_exactly_the_report_labels_and_the_disclaimer() -> None:
 def test_report_texts_fill_in_with_the_placeholders_renderers_pass(language: str) -> None:
     values = {
         "name": "X", "page": 1, "pages": 2, "day": 1, "month": "mei", "year": 2025,
-        "answered": 1, "total": 2, "open": 1, "high": 0, "medium": 0, "low": 0, "part": 1,
-        "parts": 2, "count": 3,
+        "answered": 1, "total": 2, "open": 1, "unknown": 1, "high": 0, "medium": 0, "low": 0,
+        "part": 1, "parts": 2, "count": 3,
     }  # fmt: skip
     labels = report_labels(KNOWLEDGE, language)
     for key, text in vars(labels).items():

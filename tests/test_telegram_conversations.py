@@ -161,6 +161,32 @@ async def test_a_whole_checklist_by_buttons(
     assert len(live_keyboards) <= 1
 
 
+async def test_a_letter_and_a_visit_plan_arrive_as_files(
+    deployment: Deployment, twin: Twin, fake: FakeBot
+) -> None:
+    """/documenten offers the letters and the plan; each is sent as a file from memory."""
+    anna = fake.user(1003, "Anna", "nl")
+    async with deployment.running() as bot:
+        await start_checklist(bot, twin, anna)
+        await answer_by_button(bot, twin, anna, ":unknown")
+        magic = {"pdf": b"%PDF", "docx": b"PK", "md": b"# "}
+        for kind, fmt in (("info", "pdf"), ("initiative", "docx"), ("visit", "md")):
+            shown = await bot.say(anna, "/documenten")
+            assert shown == twin.expect(anna, EventKind.COMMAND, "documenten")
+            chosen = next(
+                d for d in anna.button_data() if d.startswith("dk:") and d.endswith(kind)
+            )
+            twin.expect(anna, EventKind.CHOICE, chosen)
+            await bot.tap(anna, chosen)
+            made = next(d for d in anna.button_data() if d.startswith("df:") and d.endswith(fmt))
+            twin.expect(anna, EventKind.CHOICE, made)
+            await bot.tap(anna, made)
+            name, content = fake.calls_of("sendDocument")[-1].files["document"]
+            assert name.endswith(f".{fmt}")
+            assert content.startswith(magic[fmt])
+        assert b"Bezoekplan" in content
+
+
 async def test_typed_answers_and_a_knowledge_question(
     deployment: Deployment, twin: Twin, fake: FakeBot, knowledge: KnowledgeBase
 ) -> None:

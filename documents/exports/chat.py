@@ -2,19 +2,17 @@
 
 The engine sends each string of ``render_chat_parts(summary)`` as its own ``Reply``.
 Every answer is left out on purpose (the files have them); the chat shows the counts,
-each finding with its first piece of advice, the first visit question for up to
-``CHAT_VISIT_QUESTIONS`` risky or unclear answers, the numbers of the open questions,
-and the disclaimer.
+each finding with its first piece of advice (abuses, then gaps), the short ranked list
+of visit questions, the numbers of the open questions, and the disclaimer.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from documents.exports.common import (
     clean,
     counts_lines,
     display_name,
+    finding_groups,
     one_line,
     question_numbers,
     report_date,
@@ -23,7 +21,6 @@ from documents.exports.common import (
 from documents.summary_model import Summary
 
 CHAT_PART_LIMIT = 4000  # Telegram allows 4096 characters per message; keep a margin
-CHAT_VISIT_QUESTIONS = 8  # the files list them all
 _PART_LABEL_ROOM = 40  # room kept in each part for "(deel 2 van 3)"
 
 
@@ -79,28 +76,25 @@ def _findings_block(summary: Summary) -> str:
     if not summary.findings:
         return f"{labels.findings_heading}\n{labels.findings_none}"
     lines = [labels.findings_heading]
-    for finding in summary.findings:
-        numbers = question_numbers(summary, finding.question_ids)
-        icon = labels.chat_icon(finding.severity)
-        source = f"({labels.column_from_questions} {numbers})"
-        lines.append(f"{icon} {one_line(finding.title)} {source}")
-        if finding.advice:
-            lines.append(f"   → {one_line(finding.advice[0])}")
+    for heading, findings in finding_groups(summary):
+        lines.append(f"\n{heading}")
+        for _, finding in findings:
+            numbers = question_numbers(summary, finding.question_ids)
+            icon = labels.chat_icon(finding.severity)
+            source = f"({labels.column_from_questions} {numbers})"
+            lines.append(f"{icon} {one_line(finding.title)} {source}")
+            if finding.advice:
+                lines.append(f"   → {one_line(finding.advice[0])}")
     return "\n".join(lines)
 
 
 def _visit_blocks(summary: Summary) -> list[str]:
-    """The first visit question of each risky or unclear answer, at most a handful."""
-    firsts, seen = [], set()
-    for question in summary.visit_questions:
-        if question.reason != "open" and question.question_id not in seen:
-            seen.add(question.question_id)
-            firsts.append(question)
-    shown, left_out = firsts[:CHAT_VISIT_QUESTIONS], len(firsts) - CHAT_VISIT_QUESTIONS
+    """The short ranked visit list; the files also have the full list."""
     blocks = []
-    for heading, questions in visit_groups(replace(summary, visit_questions=tuple(shown))):
+    for heading, questions in visit_groups(summary):
         blocks.append("\n".join((heading, *(f"• {one_line(q.text)}" for q in questions))))
-    if left_out > 0:
+    left_out = len(summary.all_visit_questions) - len(summary.visit_questions)
+    if blocks and left_out > 0:
         blocks[-1] += "\n" + summary.labels.chat_more_visit.format(count=left_out)
     if blocks:
         blocks[0] = f"{summary.labels.visit_heading}\n\n{blocks[0]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from documents.summary_model import Summary, VisitQuestion
+from documents.summary_model import Summary, SummaryFinding, VisitQuestion
 
 # Characters XML 1.0 (Word) forbids and terminals mangle: C0 controls except tab and
 # newline, DEL and C1 controls, lone surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -41,16 +41,40 @@ def question_numbers(summary: Summary, question_ids: Iterable[str]) -> str:
     return ", ".join(str(numbers[q]) if q in numbers else q for q in question_ids)
 
 
-def counts_lines(summary: Summary) -> tuple[str, str, str]:
-    """The three "at a glance" lines: answered, open, risks by severity."""
+def counts_lines(summary: Summary) -> tuple[str, ...]:
+    """The "at a glance" lines: answered, don't know, open, risks by severity."""
     counts, labels = summary.counts, summary.labels
+    if counts.open == 0:
+        open_line = labels.counts_open_none
+    elif counts.open == 1:
+        open_line = labels.counts_open_one
+    else:
+        open_line = labels.counts_open.format(open=counts.open)
     return (
         labels.counts_answered.format(answered=counts.answered, total=counts.total),
-        labels.counts_open.format(open=counts.open),
+        labels.counts_unknown.format(unknown=counts.unknown),
+        open_line,
         labels.counts_risks.format(
             high=counts.risks_high, medium=counts.risks_medium, low=counts.risks_low
         ),
     )
+
+
+def finding_groups(summary: Summary) -> list[tuple[str, list[tuple[int, SummaryFinding]]]]:
+    """Numbered findings under their heading (abuses, gaps); empty groups left out."""
+    headings = {"abuse": summary.labels.findings_abuses, "gap": summary.labels.findings_gaps}
+    numbered = list(enumerate(summary.findings, start=1))
+    groups = []
+    for kind, heading in headings.items():
+        members = [(n, f) for n, f in numbered if f.kind == kind]
+        if members:
+            groups.append((heading, members))
+    return groups
+
+
+def has_appendix(summary: Summary) -> bool:
+    """True when the full visit list is longer than the short one (so it gets an appendix)."""
+    return len(summary.all_visit_questions) > len(summary.visit_questions)
 
 
 def context_fields(summary: Summary) -> tuple[tuple[str, str], ...]:
@@ -66,8 +90,12 @@ def context_fields(summary: Summary) -> tuple[tuple[str, str], ...]:
     )
 
 
-def visit_groups(summary: Summary) -> list[tuple[str, list[VisitQuestion]]]:
-    """Visit questions under their heading (risks, unclear, open); empty groups left out."""
+def visit_groups(
+    summary: Summary, questions: Iterable[VisitQuestion] | None = None
+) -> list[tuple[str, list[VisitQuestion]]]:
+    """Visit questions (default: the short list) under their heading (risks, unclear,
+    open); empty groups left out."""
+    chosen = list(summary.visit_questions if questions is None else questions)
     headings = {
         "risk": summary.labels.visit_risk,
         "unknown": summary.labels.visit_unknown,
@@ -75,7 +103,7 @@ def visit_groups(summary: Summary) -> list[tuple[str, list[VisitQuestion]]]:
     }
     groups = []
     for reason in VISIT_REASONS:
-        members = [v for v in summary.visit_questions if v.reason == reason]
+        members = [v for v in chosen if v.reason == reason]
         if members:
             groups.append((headings[reason], members))
     return groups

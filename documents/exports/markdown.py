@@ -12,6 +12,8 @@ from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
+    finding_groups,
+    has_appendix,
     one_line,
     question_numbers,
     title,
@@ -51,6 +53,8 @@ def render_markdown(summary: Summary) -> bytes:
     out += ["", *_findings(summary)]
     out += ["", *_visit(summary)]
     out += ["", *_answers(summary)]
+    if has_appendix(summary):
+        out += ["", *_appendix(summary)]
     if summary.sources:
         out += ["", f"## {inline(labels.sources_heading)}", ""]
         out += [f"{n}. {_reference(r.label, r.source)}" for n, r in enumerate(summary.sources, 1)]
@@ -76,15 +80,17 @@ def _findings(summary: Summary) -> list[str]:
         f"| {inline(question_numbers(summary, f.question_ids))} |"
         for f in summary.findings
     ]
-    for number, finding in enumerate(summary.findings, start=1):
-        out += ["", *_finding(summary, number, finding)]
+    for heading, findings in finding_groups(summary):
+        out += ["", f"### {inline(heading)}"]
+        for number, finding in findings:
+            out += ["", *_finding(summary, number, finding)]
     return out
 
 
 def _finding(summary: Summary, number: int, finding: SummaryFinding) -> list[str]:
     labels = summary.labels
     out = [
-        f"### {number}. {inline(finding.title)} ({inline(labels.severity(finding.severity))})",
+        f"#### {number}. {inline(finding.title)} ({inline(labels.severity(finding.severity))})",
         "",
         multiline(finding.explanation),
         "",
@@ -108,6 +114,18 @@ def _visit(summary: Summary) -> list[str]:
         return [*out, escape(labels.visit_none)]
     out.append(escape(labels.visit_intro))
     for heading, questions in groups:
+        out += ["", f"### {inline(heading)}", ""]
+        out += [f"- [ ] {inline(q.text)}" for q in questions]
+    if has_appendix(summary):
+        count = len(summary.all_visit_questions)
+        out += ["", escape(labels.visit_appendix_hint.format(count=count))]
+    return out
+
+
+def _appendix(summary: Summary) -> list[str]:
+    labels = summary.labels
+    out = [f"## {inline(labels.appendix_heading)}", "", escape(labels.appendix_intro)]
+    for heading, questions in visit_groups(summary, summary.all_visit_questions):
         out += ["", f"### {inline(heading)}", ""]
         out += [f"- [ ] {inline(q.text)}" for q in questions]
     return out

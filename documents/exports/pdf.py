@@ -1,8 +1,9 @@
 """The summary as an A4 PDF a union official can print or forward (fpdf2).
 
-Layout: a title block with the assessment's context, three "at a glance" boxes, a
-findings table followed by each finding's advice and norms, a checklist of questions for
-the visit, a table of every answer, the numbered sources and the disclaimer. Every page
+Layout: a title block with the assessment's context, four "at a glance" boxes, a
+findings table followed by each finding's advice and norms (abuses, then gaps), the short
+checklist of questions for the visit, a table of every answer, the appendix with every
+visit question, the numbered sources and the disclaimer. Every page
 has a footer with the date and "page X of Y". Fonts: see ``pdf_fonts``.
 """
 
@@ -17,6 +18,8 @@ from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
+    finding_groups,
+    has_appendix,
     one_line,
     question_numbers,
     report_date,
@@ -158,6 +161,7 @@ def render_pdf(summary: Summary) -> bytes:
     _findings(pdf)
     _visit(pdf)
     _answers(pdf)
+    _appendix(pdf)
     _sources(pdf)
     _disclaimer(pdf)
     return bytes(pdf.output())
@@ -181,19 +185,20 @@ def _title_block(pdf: _ReportPDF) -> None:
 def _counts(pdf: _ReportPDF) -> None:
     summary = pdf.summary
     pdf.heading(summary.labels.counts_heading)
-    gap, height = 4.0, 16.0
-    width = (pdf.content_width - 2 * gap) / 3
+    lines = counts_lines(summary)
+    gap, height = 3.0, 16.0
+    width = (pdf.content_width - (len(lines) - 1) * gap) / len(lines)
     top = pdf.get_y()
     has_high = summary.counts.risks_high > 0
-    for index, text in enumerate(counts_lines(summary)):
+    for index, text in enumerate(lines):
         x = pdf.l_margin + index * (width + gap)
-        risky = index == 2 and has_high
+        risky = index == len(lines) - 1 and has_high
         pdf.set_fill_color(*(SEVERITY_TINT["high"] if risky else PANEL))
         pdf.rect(x, top, width, height, style="F")
-        pdf.set_xy(x + 3, top + 3)
-        pdf.set_font(FAMILY, "B", 10)
+        pdf.set_xy(x + 2, top + 3)
+        pdf.set_font(FAMILY, "B", 9)
         pdf.set_text_color(*(SEVERITY_INK["high"] if risky else ACCENT))
-        pdf.multi_cell(width - 6, LINE, pdf.t(text), align="C", new_x=XPos.LEFT)
+        pdf.multi_cell(width - 4, LINE, pdf.t(text), align="C", new_x=XPos.LEFT)
     pdf.set_xy(pdf.l_margin, top + height + 2)
 
 
@@ -230,8 +235,11 @@ def _findings(pdf: _ReportPDF) -> None:
             row.cell(pdf.t(labels.severity(finding.severity)), style=tint)
             row.cell(pdf.t(one_line(finding.title)))
             row.cell(pdf.t(question_numbers(summary, finding.question_ids)))
-    for number, finding in enumerate(summary.findings, start=1):
-        _finding(pdf, number, finding)
+    for heading, findings in finding_groups(summary):
+        pdf.ln(2)
+        pdf.subheading(heading, ACCENT)
+        for number, finding in findings:
+            _finding(pdf, number, finding)
 
 
 def _finding(pdf: _ReportPDF, number: int, finding: SummaryFinding) -> None:
@@ -264,11 +272,28 @@ def _visit(pdf: _ReportPDF) -> None:
         pdf.paragraph(labels.visit_none)
         return
     pdf.paragraph(labels.visit_intro, color=MUTED)
+    _visit_list(pdf, groups)
+    if has_appendix(pdf.summary):
+        pdf.ln(1)
+        count = len(pdf.summary.all_visit_questions)
+        pdf.paragraph(labels.visit_appendix_hint.format(count=count), 9, color=MUTED)
+
+
+def _visit_list(pdf: _ReportPDF, groups) -> None:
     for heading, questions in groups:
         pdf.subheading(heading)
         for question in questions:
             pdf.hanging("☐", one_line(question.text))
             pdf.ln(0.8)
+
+
+def _appendix(pdf: _ReportPDF) -> None:
+    summary = pdf.summary
+    if not has_appendix(summary):
+        return
+    pdf.heading(summary.labels.appendix_heading)
+    pdf.paragraph(summary.labels.appendix_intro, color=MUTED)
+    _visit_list(pdf, visit_groups(summary, summary.all_visit_questions))
 
 
 def _answers(pdf: _ReportPDF) -> None:
@@ -355,11 +380,12 @@ def _all_texts(summary: Summary) -> Iterator[str]:
     """Every text the PDF may print, to decide which fonts it needs."""
     yield from (summary.disclaimer, title(summary), summary.context.checklist_title)
     yield from (value for _, value in context_fields(summary))
-    yield from vars(summary.labels).values()
+    # Chat-only labels hold emoji ("🔴") the PDF never prints; they must not load a font.
+    yield from (v for k, v in vars(summary.labels).items() if not k.startswith("chat_"))
     for finding in summary.findings:
         yield from (finding.title, finding.explanation, *finding.advice, *finding.evidence)
         yield from (r.label for r in finding.references)
     for answer in summary.answers:
         yield from (answer.question, answer.answer_text, answer.stance_label, *answer.signals)
-    yield from (q.text for q in summary.visit_questions)
+    yield from (q.text for q in summary.all_visit_questions)
     yield from (f"{r.label} {r.source}" for r in summary.sources)

@@ -22,6 +22,8 @@ from documents.exports.common import (
     clean,
     context_fields,
     counts_lines,
+    finding_groups,
+    has_appendix,
     one_line,
     question_numbers,
     report_date,
@@ -51,6 +53,10 @@ def render_docx(summary: Summary) -> bytes:
     _findings(document, summary)
     _visit(document, summary)
     _answers(document, summary)
+    if has_appendix(summary):
+        document.add_heading(summary.labels.appendix_heading, level=1)
+        document.add_paragraph(summary.labels.appendix_intro)
+        _visit_list(document, summary, summary.all_visit_questions)
     if summary.sources:
         document.add_heading(summary.labels.sources_heading, level=1)
         for reference in summary.sources:
@@ -128,8 +134,10 @@ def _findings(document: WordDocument, summary: Summary) -> None:
         row.cells[1].text = clean(one_line(finding.title))
         row.cells[2].text = question_numbers(summary, finding.question_ids)
     _widths(table, (25, 115, 30))
-    for number, finding in enumerate(summary.findings, start=1):
-        _finding(document, summary, number, finding)
+    for heading, findings in finding_groups(summary):
+        document.add_heading(heading, level=2)
+        for number, finding in findings:
+            _finding(document, summary, number, finding)
 
 
 def _finding(
@@ -137,7 +145,7 @@ def _finding(
 ) -> None:
     labels = summary.labels
     severity = labels.severity(finding.severity)
-    heading = document.add_heading(f"{number}. {clean(one_line(finding.title))}", level=2)
+    heading = document.add_heading(f"{number}. {clean(one_line(finding.title))}", level=3)
     heading.add_run(f" ({severity})").font.color.rgb = SEVERITY_INK[finding.severity]
     document.add_paragraph(clean(finding.explanation))
     if finding.evidence:
@@ -162,9 +170,16 @@ def _visit(document: WordDocument, summary: Summary) -> None:
         document.add_paragraph(labels.visit_none)
         return
     document.add_paragraph(labels.visit_intro)
-    for heading, questions in groups:
+    _visit_list(document, summary, summary.visit_questions)
+    if has_appendix(summary):
+        count = len(summary.all_visit_questions)
+        _muted(document.add_paragraph(), labels.visit_appendix_hint.format(count=count))
+
+
+def _visit_list(document: WordDocument, summary: Summary, questions) -> None:
+    for heading, members in visit_groups(summary, questions):
         document.add_heading(heading, level=2)
-        for question in questions:
+        for question in members:
             document.add_paragraph(f"☐ {clean(one_line(question.text))}")
 
 
