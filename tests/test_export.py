@@ -113,7 +113,7 @@ def test_chat_summary_fits_one_phone_message_with_counts_findings_and_disclaimer
     assert "   → Vraag het bedrijf om een verbeterplan met een tijdpad." in text
     assert "Open vragen: 16, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40" in text
     assert "geen juridisch advies" in text
-    assert text.rstrip().endswith("Kies /export.")
+    assert text.rstrip().endswith("Kies /documenten.")
     assert "Volgens de ondernemingsraad" not in text  # answers are in the files only
 
 
