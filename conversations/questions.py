@@ -11,14 +11,21 @@ from typing import Any
 
 from conversations.choices import encode
 from conversations.events import Choice
-from conversations.menu import answer_knowledge_question, looks_like_question, show_menu
+from conversations.menu import (
+    answer_country_question,
+    answer_knowledge_question,
+    looks_like_question,
+    show_menu,
+)
 from conversations.states import State
 from conversations.summaries import show_summary
 from conversations.turn import Turn
+from knowledge import countries
 from knowledge.schema import Question, Stance
 from storage import AnswerRecord, AssessmentRecord, AssessmentStatus, SignalRecord
 
 SHORT_QUESTION_CHARS = 60  # question text shown in the edit list
+UNION_CHECKLIST = "union"  # its first question shows the country context
 CONFIRM_WORDS = 3  # "ja", "ja klopt", "nee dat klopt niet" confirm; longer text is an answer
 
 
@@ -50,6 +57,8 @@ def ask_question(turn: Turn) -> State:
         return finish(turn, assessment)
     question = checklist.questions[index]
     earlier = turn.store.answers_for(turn.user_id, assessment.id).get(question.id)
+    if checklist.id == UNION_CHECKLIST and index == 0 and earlier is None:
+        _show_country_context(turn, assessment)
     text = turn.text(
         "question",
         number=index + 1,
@@ -60,6 +69,17 @@ def ask_question(turn: Turn) -> State:
         text = f"{text}\n\n{turn.text('earlier_answer', answer=_answer_label(turn, earlier))}"
     turn.say_text(text, choices=_question_choices(turn, assessment.id, index, question))
     return State.QUESTION
+
+
+def _show_country_context(turn: Turn, assessment: AssessmentRecord) -> None:
+    """Before the first union question: what the table says about the assessment's country,
+    once per assessment (a knowledge question in between does not repeat it)."""
+    if turn.data.get("country_shown") == assessment.id:
+        return
+    turn.data["country_shown"] = assessment.id
+    note = countries.context_note(turn.knowledge, assessment.country or "", turn.language)
+    if note:
+        turn.say("country_context", context=note)
 
 
 def _question_choices(
@@ -113,6 +133,8 @@ def answer_by_text(turn: Turn, text: str) -> State:
     if found is None:
         return continue_work(turn)
     assessment, question = found
+    if answer_country_question(turn, text, asked_only=True):
+        return ask_question(turn)  # "Heeft Bangladesh C87 geratificeerd", "?" or not
     if looks_like_question(text) and answer_knowledge_question(turn, text):
         return ask_question(turn)
     understood = turn.understanding.interpret(question.id, text)

@@ -37,6 +37,7 @@ from documents.summary_model import (
     SummaryReference,
     VisitQuestion,
 )
+from knowledge import countries
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import LANGUAGES, Checklist, Question, Reference, Severity, Stance
 
@@ -138,6 +139,7 @@ def build_summary(
             created=iso_date(assessment.created),
             updated=iso_date(assessment.updated),
             language=language,
+            country_context=countries.context_note(knowledge, assessment.country or "", language),
         ),
         counts=SummaryCounts(
             total=total,

@@ -7,6 +7,7 @@ Layout of a knowledge directory (default: ``knowledge/data``)::
     signals/*.yaml         lists of signals (findings)
     topics/*.yaml          lists of knowledge topics
     ui/*.yaml              user-interface texts: key -> {nl, en}
+    countries/*.yaml       ratification of the fundamental ILO conventions per country
     understanding/*.yaml   phrases and word lists for the matcher (see understanding/)
 
 ``check_knowledge`` collects *every* problem instead of stopping at the first, so a
@@ -15,6 +16,7 @@ curator sees the whole list after one run of ``imvo-coach kb validate``.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from knowledge.schema import (
     MAX_TIP_CHARS,
     MAX_TOPIC_ANSWER_CHARS,
     Checklist,
+    Country,
     Question,
     Signal,
     Text,
@@ -44,6 +47,12 @@ DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
 # libyaml's C parser when PyYAML was built with it (about 10x faster); same safe rules.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# "sinds 2020", "since June 2022", "vanaf 1 januari 2024": a fact that is true from a date
+# on, so the answer must say when it was checked (as_of).
+_DATED_FACT = re.compile(
+    r"\b(?:sinds|since|vanaf|from|per)\s+(?:\d{1,2}\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     ui: Mapping[str, Text]
     lexicon: Any = None  # knowledge.understanding.lexicon.Lexicon once loaded
+    countries: Mapping[str, Country] = field(default_factory=lambda: MappingProxyType({}))
     questions: Mapping[str, Question] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -274,6 +284,15 @@ def _check_references(
         for related in topic.related_questions:
             if related not in question_ids:
                 problems.append(Problem(file, f"{topic.id}: unknown related question {related!r}"))
+        dated = [lang for lang in LANGUAGES if _DATED_FACT.search(topic.answer.get(lang))]
+        if dated and not topic.as_of:
+            problems.append(
+                Problem(
+                    file,
+                    f"{topic.id}: answer ({', '.join(dated)}) states a date-bound fact "
+                    "('sinds/since/vanaf/from <year>'); add as_of",
+                )
+            )
         for lang in LANGUAGES:
             length = len(topic.answer.get(lang))
             if length > MAX_TOPIC_ANSWER_CHARS:
@@ -342,6 +361,8 @@ def check_knowledge(
     signals = _index("signal", signal_entries, problems)
     topics = _index("topic", topic_entries, problems)
     ui = _load_ui(reader)
+    country_entries = _load_entries(reader, "countries", Country)
+    countries = _index("country", country_entries, problems)
 
     _check_references(
         checklist_entries,
@@ -365,6 +386,7 @@ def check_knowledge(
         topics=MappingProxyType(topics),
         ui=MappingProxyType({key: text for key, (_, text) in ui.items()}),
         lexicon=lexicon,
+        countries=MappingProxyType(countries),
     )
     return (None if problems else knowledge), problems
 
