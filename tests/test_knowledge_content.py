@@ -12,7 +12,11 @@ from knowledge.schema import LANGUAGES
 from tests.kb_helpers import edit_yaml, problems_of
 
 MAX_SENTENCE_WORDS = 25  # B1: a sentence a reader takes in at once
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(‘])")
+# A full stop ends a sentence, except after an abbreviation such as "art." or "bijv.".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bart\.)(?<!\bnr\.)(?<!\bno\.)(?<!\bbijv\.)(?<!\be\.g\.)"
+    r"\s+(?=[A-Z0-9'\"(‘])"
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -21,9 +25,9 @@ def sentences(text: str) -> list[str]:
 
 
 def test_sentences_split_as_a_reader_reads_them() -> None:
-    assert sentences("Nee. Alleen bonden. 2. Vraag het na!") == [
+    assert sentences("Nee. Alleen bonden (art. 2 WOR). 2. Vraag het na!") == [
         "Nee.",
-        "Alleen bonden.",
+        "Alleen bonden (art. 2 WOR).",
         "2.",
         "Vraag het na!",
     ]
