@@ -45,14 +45,25 @@ class CountryQuestion:
     conventions: tuple[str, ...]
 
 
+_INDEX: dict[int, tuple[object, list[tuple[str, Country]]]] = {}
+
+
 def _name_index(knowledge: KnowledgeBase) -> list[tuple[str, Country]]:
-    """(normalised name, country), longest names first so "zuid korea" beats "korea"."""
+    """(normalised name, country), longest names first so "zuid korea" beats "korea";
+    built once per country table (the knowledge base is immutable)."""
+    table = knowledge.countries
+    cached = _INDEX.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
     pairs = [
         (normalise(name).strip(), country)
-        for country in knowledge.countries.values()
+        for country in table.values()
         for name in (country.name.nl, country.name.en, *country.aliases)
     ]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    index = sorted(pairs, key=lambda pair: -len(pair[0]))
+    _INDEX.clear()  # one table in use at a time; tests that load copies do not pile up
+    _INDEX[id(table)] = (table, index)
+    return index
 
 
 def find_country(knowledge: KnowledgeBase, text: str) -> Country | None:
@@ -111,13 +122,14 @@ def overview(knowledge: KnowledgeBase, country: Country, language: str) -> str:
     missing = [c for c in FUNDAMENTAL_CONVENTIONS if status[c] == "not_ratified"]
     unknown = [c for c in FUNDAMENTAL_CONVENTIONS if status[c] == "unknown"]
     name = country.name.get(language)
+    shown = [f"{c} ({status[c]})" if isinstance(status[c], int) else c for c in ratified]
     lines = [
         knowledge.text(
             "country.overview",
             language,
             country=name,
             count=len(ratified),
-            conventions=", ".join(ratified),
+            conventions=", ".join(shown),
         )
     ]
     if missing:
