@@ -361,7 +361,10 @@ def check_knowledge(
     signals = _index("signal", signal_entries, problems)
     topics = _index("topic", topic_entries, problems)
     ui = _load_ui(reader)
-    country_entries = _load_entries(reader, "countries", Country)
+    # Optional: without a country table the bot points every ratification question to NORMLEX.
+    country_entries = (
+        _load_entries(reader, "countries", Country) if (root / "countries").is_dir() else []
+    )
     countries = _index("country", country_entries, problems)
 
     _check_references(

@@ -3,11 +3,14 @@ country block at the first union question and in the report's context."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from documents.exports.common import context_fields
 from documents.summary import AssessmentInfo, build_summary
 from knowledge import countries
+from knowledge.loader import check_knowledge
 from knowledge.schema import FUNDAMENTAL_CONVENTIONS
 from tests.kb_helpers import edit_yaml, problems_of
 from tests.test_engine_conversations import start_checklist
@@ -125,3 +128,11 @@ def test_the_report_context_carries_the_country(knowledge) -> None:
         "Bangladesh has ratified 10 of the 10"
     )
     assert "As of: 2025-11" in summary.context.country_context
+
+
+def test_a_knowledge_base_without_country_table_still_loads(kb_copy) -> None:
+    shutil.rmtree(kb_copy / "countries")
+    knowledge, problems = check_knowledge(kb_copy)
+    assert problems == []
+    assert knowledge is not None
+    assert countries.context_note(knowledge, "Bangladesh", "nl") == ""
