@@ -5,6 +5,7 @@ from __future__ import annotations
 from conversations.choices import encode
 from conversations.states import State
 from conversations.turn import Turn
+from knowledge import countries
 from storage import AssessmentStatus
 
 
@@ -61,8 +62,24 @@ def show_topic(turn: Turn, topic_id: str) -> bool:
     return True
 
 
+def answer_country_question(turn: Turn, text: str, *, asked_only: bool = False) -> bool:
+    """Answers "Heeft Bangladesh C87 geratificeerd" from the country table; True if it did.
+
+    With ``asked_only`` (during a checklist) only text phrased as a question counts, so an
+    answer such as "Bangladesh heeft 87 en 98 geratificeerd" stays an answer."""
+    if asked_only and not countries.is_asked(text):
+        return False
+    question = countries.ratification_question(turn.knowledge, text)
+    if question is None:
+        return False
+    turn.say_text(countries.answer(turn.knowledge, question, turn.language))
+    return True
+
+
 def answer_knowledge_question(turn: Turn, text: str) -> bool:
-    """Looks ``text`` up as a knowledge question; True when a topic answered it."""
+    """Looks ``text`` up as a ratification question, then as a topic; True when answered."""
+    if answer_country_question(turn, text):
+        return True
     match = turn.understanding.lookup(text)
     return match is not None and show_topic(turn, match.topic_id)
 

@@ -13,10 +13,12 @@ from conversations.menu import show_menu
 from conversations.states import State
 from conversations.summaries import show_summary
 from conversations.turn import Turn
+from knowledge import countries
 from knowledge.schema import Question, Stance
 from storage import AnswerRecord, AssessmentRecord, AssessmentStatus, SignalRecord
 
 SHORT_QUESTION_CHARS = 60  # question text shown in the edit list
+UNION_CHECKLIST = "union"  # its first question shows the country context
 
 
 def continue_work(turn: Turn) -> State:
@@ -47,6 +49,8 @@ def ask_question(turn: Turn) -> State:
         return finish(turn, assessment)
     question = checklist.questions[index]
     earlier = turn.store.answers_for(turn.user_id, assessment.id).get(question.id)
+    if checklist.id == UNION_CHECKLIST and index == 0 and earlier is None:
+        _show_country_context(turn, assessment)
     text = turn.text(
         "question",
         number=index + 1,
@@ -57,6 +61,17 @@ def ask_question(turn: Turn) -> State:
         text = f"{text}\n\n{turn.text('earlier_answer', answer=_answer_label(turn, earlier))}"
     turn.say_text(text, choices=_question_choices(turn, assessment.id, index, question))
     return State.QUESTION
+
+
+def _show_country_context(turn: Turn, assessment: AssessmentRecord) -> None:
+    """Before the first union question: what the table says about the assessment's country,
+    once per assessment (a knowledge question in between does not repeat it)."""
+    if turn.data.get("country_shown") == assessment.id:
+        return
+    turn.data["country_shown"] = assessment.id
+    note = countries.context_note(turn.knowledge, assessment.country or "", turn.language)
+    if note:
+        turn.say("country_context", context=note)
 
 
 def _question_choices(

@@ -14,7 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from conversations.choices import encode
-from conversations.menu import answer_knowledge_question, looks_like_question
+from conversations.menu import (
+    answer_country_question,
+    answer_knowledge_question,
+    looks_like_question,
+)
 from conversations.questions import (
     ask_question,
     continue_work,
@@ -45,6 +49,8 @@ def answer_by_text(turn: Turn, text: str) -> State:
     if found is None:
         return continue_work(turn)
     assessment, question = found
+    if answer_country_question(turn, text, asked_only=True):
+        return ask_question(turn)  # "Heeft Bangladesh C87 geratificeerd", "?" or not
     understood = turn.understanding.interpret(question.id, text)
     has_stance = understood.stance is not None and understood.stance in question.answers
     sure = has_stance and understood.confidence >= turn.confirm_threshold

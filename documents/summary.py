@@ -38,6 +38,7 @@ from documents.summary_model import (
     SummaryReference,
 )
 from documents.visit import visit_questions
+from knowledge import countries
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import LANGUAGES, Checklist, HarmKind, Question, Reference, Severity, Stance
 
@@ -140,6 +141,7 @@ def build_summary(
             created=iso_date(assessment.created),
             updated=iso_date(assessment.updated),
             language=language,
+            country_context=countries.context_note(knowledge, assessment.country or "", language),
         ),
         counts=SummaryCounts(
             total=total,

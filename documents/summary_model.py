@@ -25,6 +25,7 @@ class SummaryContext:
     created: str  # ISO date
     updated: str  # ISO date
     language: str  # "nl" | "en"
+    country_context: str = ""  # ratification of the ILO conventions in that country, dated
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class ReportLabels:
     field_checklist: str
     field_created: str
     field_updated: str
+    field_country_context: str
     counts_heading: str
     counts_answered: str  # {answered} {total}
     counts_unknown: str  # {unknown}

@@ -8,6 +8,7 @@ Layout of a knowledge directory (default: ``knowledge/data``)::
     topics/*.yaml          lists of knowledge topics
     ui/*.yaml              user-interface texts: key -> {nl, en}
     documents/*.yaml       lines letters and visit plans pick by signal (proposals, ...)
+    countries/*.yaml       ratification of the fundamental ILO conventions per country
     understanding/*.yaml   phrases and word lists for the matcher (see understanding/)
 
 ``check_knowledge`` collects *every* problem instead of stopping at the first, so a
@@ -16,6 +17,7 @@ curator sees the whole list after one run of ``imvo-coach kb validate``.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +35,7 @@ from knowledge.schema import (
     MAX_TIP_CHARS,
     MAX_TOPIC_ANSWER_CHARS,
     Checklist,
+    Country,
     DocumentItem,
     Question,
     Signal,
@@ -46,6 +49,12 @@ DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
 # libyaml's C parser when PyYAML was built with it (about 10x faster); same safe rules.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# "sinds 2020", "since June 2022", "vanaf 1 januari 2024": a fact that is true from a date
+# on, so the answer must say when it was checked (as_of).
+_DATED_FACT = re.compile(
+    r"\b(?:sinds|since|vanaf|from|per)\s+(?:\d{1,2}\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class KnowledgeBase:
     document_items: Mapping[str, tuple[DocumentItem, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    countries: Mapping[str, Country] = field(default_factory=lambda: MappingProxyType({}))
     questions: Mapping[str, Question] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -286,6 +296,15 @@ def _check_references(
         for related in topic.related_questions:
             if related not in question_ids:
                 problems.append(Problem(file, f"{topic.id}: unknown related question {related!r}"))
+        dated = [lang for lang in LANGUAGES if _DATED_FACT.search(topic.answer.get(lang))]
+        if dated and not topic.as_of:
+            problems.append(
+                Problem(
+                    file,
+                    f"{topic.id}: answer ({', '.join(dated)}) states a date-bound fact "
+                    "('sinds/since/vanaf/from <year>'); add as_of",
+                )
+            )
         for lang in LANGUAGES:
             length = len(topic.answer.get(lang))
             if length > MAX_TOPIC_ANSWER_CHARS:
@@ -355,6 +374,11 @@ def check_knowledge(
     topics = _index("topic", topic_entries, problems)
     ui = _load_ui(reader)
     document_items = _load_document_items(reader, signals)
+    # Optional: without a country table the bot points every ratification question to NORMLEX.
+    country_entries = (
+        _load_entries(reader, "countries", Country) if (root / "countries").is_dir() else []
+    )
+    countries = _index("country", country_entries, problems)
 
     _check_references(
         checklist_entries,
@@ -379,6 +403,7 @@ def check_knowledge(
         ui=MappingProxyType({key: text for key, (_, text) in ui.items()}),
         lexicon=lexicon,
         document_items=MappingProxyType(document_items),
+        countries=MappingProxyType(countries),
     )
     return (None if problems else knowledge), problems
 

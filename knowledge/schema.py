@@ -10,11 +10,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 MAX_TOPIC_ANSWER_CHARS = 900
 MAX_TIP_CHARS = 200
+# The ten fundamental ILO conventions (C155 and C187 since 2022), in the order shown.
+FUNDAMENTAL_CONVENTIONS: tuple[str, ...] = (
+    "C29", "C87", "C98", "C100", "C105", "C111", "C138", "C182", "C155", "C187",
+)  # fmt: skip
 
 
 class Stance(StrEnum):
@@ -173,6 +177,56 @@ class Topic(Frozen):
     related_topics: tuple[str, ...] = ()
     related_questions: tuple[str, ...] = ()
     as_of: str | None = None  # date of the information where the law is still changing
+    time_sensitive: bool = False  # the answer states something that changes; needs as_of
+
+    @model_validator(mode="after")
+    def _dated_when_time_sensitive(self) -> Topic:
+        if self.time_sensitive and not self.as_of:
+            raise ValueError("time_sensitive topic needs as_of (the date the facts were checked)")
+        return self
+
+
+RatificationStatus = Literal["ratified", "not_ratified", "unknown"]
+
+
+class ItucRating(Frozen):
+    """What the ITUC Global Rights Index says about a country, in one edition."""
+
+    edition: Annotated[int, Field(ge=2014)]
+    rating: str | None = None  # "1".."5+", when the source gives it
+    ten_worst: bool = False  # named among the ten worst countries for working people
+    source: Reference
+
+
+class Country(Frozen):
+    """Ratification status of the fundamental ILO conventions in one country.
+
+    A convention maps to the year it was ratified (int), ``ratified`` (year not recorded),
+    ``not_ratified`` or ``unknown`` (not verified: the bot then points to NORMLEX).
+    """
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
+    name: Text
+    aliases: tuple[NonEmpty, ...] = ()  # other spellings people type ("Turkije", "VS")
+    conventions: dict[str, int | RatificationStatus]
+    ituc: ItucRating | None = None
+    sources: Annotated[tuple[Reference, ...], Field(min_length=1)]
+    as_of: NonEmpty
+
+    @field_validator("conventions")
+    @classmethod
+    def _all_ten(cls, value: dict[str, int | str]) -> dict[str, int | str]:
+        missing = [c for c in FUNDAMENTAL_CONVENTIONS if c not in value]
+        extra = [c for c in value if c not in FUNDAMENTAL_CONVENTIONS]
+        if missing or extra:
+            raise ValueError(
+                f"conventions must list exactly {', '.join(FUNDAMENTAL_CONVENTIONS)}"
+                f" (missing {missing}, unknown {extra})"
+            )
+        for key, status in value.items():
+            if isinstance(status, bool) or (isinstance(status, int) and status < 1919):
+                raise ValueError(f"{key}: a year of ratification or ratified/not_ratified/unknown")
+        return value
 
 
 Language = Literal["nl", "en"]

@@ -78,16 +78,20 @@ def has_appendix(summary: Summary) -> bool:
 
 
 def context_fields(summary: Summary) -> tuple[tuple[str, str], ...]:
-    """(label, value) pairs describing the assessment, empty values as "not given"."""
+    """(label, value) pairs describing the assessment, empty values as "not given"; the
+    country's ILO ratifications are added when the summary has them."""
     context, labels = summary.context, summary.labels
-    return (
+    fields = [
         (labels.field_name, labels.value(one_line(context.name))),
         (labels.field_country, labels.value(one_line(context.country))),
         (labels.field_sector, labels.value(one_line(context.sector))),
         (labels.field_checklist, one_line(context.checklist_title)),
         (labels.field_created, labels.value(labels.date(context.created))),
         (labels.field_updated, labels.value(labels.date(context.updated))),
-    )
+    ]
+    if context.country_context.strip():
+        fields.append((labels.field_country_context, one_line(context.country_context)))
+    return tuple(fields)
 
 
 def visit_groups(
