@@ -72,7 +72,7 @@ def build_export(
     """The file name and bytes of the report; raises ``ExportError`` for expected problems."""
     # Imported here so that `imvo-coach --help` stays fast.
     from documents.exports import Format, export, export_filename
-    from documents.records import summary_from_records
+    from documents.records import summary_for_member
     from documents.summary import ReportTextsMissing
     from knowledge import KnowledgeBaseError
     from storage import StorageError, Store, resolve_db_path
@@ -94,12 +94,10 @@ def build_export(
                 raise ExportError(f"no assessment {assessment_id} in {path}")
             record = store.assessment(owner, assessment_id)
             user = store.get_user(owner)
-            answers = store.answers_for(owner, assessment_id).values()
+            language = language or (user.language if user and user.language in LANGUAGES else "nl")
+            summary = summary_for_member(knowledge, store, owner, record, language)
     except StorageError as error:
         raise ExportError(str(error)) from error
-    language = language or (user.language if user and user.language in LANGUAGES else "nl")
-    try:
-        summary = summary_from_records(knowledge, record, answers, language)
     except KeyError as error:
         raise ExportError(
             f"assessment {assessment_id} uses checklist {record.checklist!r}, "

@@ -37,6 +37,7 @@ from documents.summary_model import (
     SummaryReference,
     VisitQuestion,
 )
+from documents.team_summary import add_team, merge, per_member, team_of
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import LANGUAGES, Checklist, Question, Reference, Severity, Stance
 
@@ -67,6 +68,7 @@ class AssessmentInfo:
     created: str  # ISO date or date-time
     updated: str  # ISO date or date-time
     language: str  # the language the assessment was made in
+    members: tuple[str, ...] = ()  # a shared checklist: its members' names
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class AnswerInfo:
     signals: Sequence[tuple[str, str]] = ()  # (signal_id, evidence)
     confidence: float | None = None
     answered_at: str | None = None
+    member: str = ""  # who gave it (the name they chose), in a shared checklist
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signals", tuple((str(s), str(e)) for s, e in self.signals))
@@ -108,7 +111,9 @@ def build_summary(
     language = language if language in LANGUAGES else "nl"
     labels = report_labels(knowledge, language)
     checklist = knowledge.checklist(assessment.checklist_id)
-    latest = _latest_answers(answers)
+    team = team_of(assessment, answers)
+    grouped = per_member(answers) if team else {}
+    latest = _latest_answers(merge(checklist, grouped) if team else answers)
 
     rows: list[SummaryAnswer] = []
     drafts: dict[str, _FindingDraft] = {}
@@ -127,7 +132,7 @@ def build_summary(
     total = len(checklist.questions)
     open_rows = tuple(row for row in rows[:total] if _is_open_row(row))
     by_severity = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
-    return Summary(
+    summary = Summary(
         context=SummaryContext(
             assessment_id=assessment.id,
             name=(assessment.name or "").strip(),
@@ -157,6 +162,7 @@ def build_summary(
         else "",
         labels=labels,
     )
+    return add_team(knowledge, checklist, summary, team, grouped) if team else summary
 
 
 def report_labels(knowledge: KnowledgeBase, language: str) -> ReportLabels:
