@@ -178,9 +178,8 @@ def _numbered(turn: Turn, argument: str) -> AssessmentRecord | None:
 
 def _cmd_start(turn: Turn, argument: str) -> State:
     if argument:  # a Telegram invitation link: /start CODE
-        if turn.state is State.START:
-            turn.say("welcome")
-        return team.ask_join(turn, argument)
+        state = team.ask_join(turn, argument)
+        return menu.welcome(turn) if state is State.START else state
     if turn.state is State.START:
         return menu.welcome(turn)
     turn.say("welcome_back")
