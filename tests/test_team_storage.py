@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -125,3 +126,33 @@ def test_only_the_owner_deletes_it_for_everyone_and_retention_takes_it_all(
     assert (counts.assessments, counts.answers) == (1, 1)
     for table in ("members", "invitations", "answers"):
         assert store.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_two_members_answering_the_same_question_at_once_both_keep_theirs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "team.db"
+    with Store(path) as store:
+        for user in ("owner", "bram"):
+            store.add_user(user, "nl")
+        assessment = store.create_assessment("owner", "union").id
+        code, _ = store.create_invitation("owner", assessment)
+        store.accept_invitation("bram", store.find_invitation(code).invitation)
+
+    def answer_often(user: str, stance: str) -> None:
+        with Store(path) as own:  # a connection of its own, as another process would
+            for _ in range(25):
+                own.save_answer(user, assessment, AnswerRecord("union.present", stance, stance))
+
+    threads = [
+        threading.Thread(target=answer_often, args=("owner", "yes")),
+        threading.Thread(target=answer_often, args=("bram", "no")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Store(path) as store:
+        latest = {a.user: a.stance for a in store.team_answers("owner", assessment)}
+        assert latest == {"owner": "yes", "bram": "no"}
+        assert store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 50
