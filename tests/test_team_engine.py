@@ -8,6 +8,9 @@ import re
 
 import pytest
 
+from conversations.choices import ACTIONS
+from conversations.commands import COMMANDS
+from conversations.events import EventKind
 from tests.conftest import Chat
 
 
@@ -169,3 +172,68 @@ def test_an_invitation_link_opens_through_start(engine, chat) -> None:
     bram.command("start", code)
     assert bram.state == "join"
     assert "Zoë BV" in bram.text
+
+
+def team_rows(store, assessment: int) -> list:
+    """Everything stored about one shared checklist."""
+    return [
+        store.db.execute(
+            f"SELECT * FROM {table} WHERE {column} = ? ORDER BY 1", [assessment]
+        ).fetchall()
+        for table, column in (
+            ("assessments", "id"),
+            ("members", "assessment"),
+            ("answers", "assessment"),
+            ("invitations", "assessment"),
+        )
+    ]
+
+
+def forged_presses(assessment: int) -> list[str]:
+    """Every kind of button the engine makes, naming the team's checklist."""
+    words = ("yes", "no", "md", "pdf", "union", "name", "new", "list", "en")
+    presses = []
+    for action, kinds in ACTIONS.items():
+        if action == "fy":  # "yes, delete all my data": a person may always forget themselves
+            continue
+        for number in range(4):
+            parts = []
+            for index, kind in enumerate(kinds):
+                if kind == "i":
+                    parts.append(str(assessment if index == 0 else number))
+                else:
+                    parts.append(words[number % len(words)])
+            presses.append(":".join([action, *parts]))
+    return presses
+
+
+def test_every_button_and_command_of_a_stranger_or_removed_member_changes_nothing(
+    team, chat
+) -> None:
+    anna, bram, cor = team
+    anna.press("Nee")
+    bram.press("Ja")
+    cor.press("Deels")
+    store = anna.engine.store
+    assessment = anna.current().id
+    used = invite_code(anna)
+    join(chat("dave"), used, "Dave")
+    anna.command("team")
+    anna.press("Cor verwijderen")
+    anna.press("Ja, doorgaan")
+    invite_code(anna)  # an open invitation, so withdrawing could change something
+    stranger = chat("erin")
+    stranger.command("start")
+    before = team_rows(store, assessment)
+    for outsider in (stranger, cor):
+        for data in forged_presses(assessment):
+            replies = outsider.send(EventKind.CHOICE, data)
+            assert "Zoë BV" not in "\n".join(r.text for r in replies), (outsider.user_id, data)
+        for command in COMMANDS:
+            argument = {"join": used, "resume": "1", "edit": "1", "rename": "Mijn BV"}.get(
+                command, ""
+            )
+            replies = outsider.command(command, argument)
+            assert "Zoë BV" not in "\n".join(r.text for r in replies), (outsider.user_id, command)
+            outsider.command("stop")
+        assert team_rows(store, assessment) == before
