@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conversations.choices import Press, encode
-from conversations.questions import continue_work, switch_to
+from conversations.questions import ask_confirm, continue_work, switch_to
 from conversations.states import State
 from conversations.text_input import has_words, one_line
 from conversations.turn import Turn
@@ -49,8 +49,10 @@ def invite(turn: Turn, assessment: AssessmentRecord) -> State:
         )
     else:
         turn.say("invite_code", choices=choices, code=code, expires=expires)
-    if turn.state in (State.QUESTION, State.CONFIRM, State.ASK_MEMBER_NAME):
-        return continue_work(turn)  # the open question again, below the invitation
+    if turn.state is State.CONFIRM:
+        return ask_confirm(turn)  # the open question again, below the invitation
+    if turn.state in (State.QUESTION, State.ASK_MEMBER_NAME):
+        return continue_work(turn)
     return turn.state
 
 
@@ -74,9 +76,10 @@ def ask_join(turn: Turn, code: str) -> State:
         turn.choice("button.join_yes", encode("jy")),
         turn.choice("button.join_no", encode("jn")),
     )
-    turn.say(
-        "join_ask", choices=choices, name=name, checklist=checklist, owner=offer.owner_name or "?"
+    owner = offer.owner_name or turn.knowledge.text(
+        "report.team.unnamed_member", turn.language, number=1
     )
+    turn.say("join_ask", choices=choices, name=name, checklist=checklist, owner=owner)
     return State.JOIN
 
 

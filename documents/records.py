@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from documents.summary import AnswerInfo, AssessmentInfo, build_summary
 from documents.summary_model import Summary
 from knowledge.loader import KnowledgeBase
-from storage import AnswerRecord, AssessmentRecord, MemberRecord, Store
+from storage import AnswerRecord, AssessmentRecord, MemberRecord, MemberRole, Store
 
 
 def summary_from_records(
@@ -58,9 +58,12 @@ def summary_for_member(
     shared, their own otherwise."""
     members = store.members(user_id, assessment.id)
     if len(members) > 1:
-        answers: Iterable[AnswerRecord] = store.team_answers(user_id, assessment.id)
+        answers: list[AnswerRecord] = store.team_answers(user_id, assessment.id)
+        given = {answer.user for answer in answers}
+        # Someone who left or was removed counts only with the answers they gave.
+        members = [m for m in members if m.role != MemberRole.FORMER or m.user in given]
     else:
-        answers = store.answers_for(user_id, assessment.id).values()
+        answers = list(store.answers_for(user_id, assessment.id).values())
     return summary_from_records(knowledge, assessment, answers, language, members)
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage.database import now
 from storage.errors import NotFoundError
@@ -52,14 +53,13 @@ class TeamStore:
     db: Any
     _checkpoint_after_commit: bool
 
-    # Provided by Store.
-    def transaction(self) -> Any: ...  # pragma: no cover
-    def _query(
-        self, sql: str, params: Sequence[Any]
-    ) -> list[dict[str, Any]]: ...  # pragma: no cover
-    def find_assessment(
-        self, user_id: str, assessment_id: int
-    ) -> AssessmentRecord | None: ...  # pragma: no cover
+    if TYPE_CHECKING:  # provided by Store
+
+        def transaction(self) -> AbstractContextManager[None]: ...
+
+        def _query(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]: ...
+
+        def find_assessment(self, user_id: str, assessment_id: int) -> AssessmentRecord | None: ...
 
     # -- invitations ---------------------------------------------------------------------
 
