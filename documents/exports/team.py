@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from documents.exports.common import one_line
 from documents.summary_model import Summary
 
+QUOTE_CHARS = 160  # a point to discuss quotes the words briefly; the answers have them all
+
 
 @dataclass(frozen=True)
 class DiscussionPoint:
@@ -36,8 +38,16 @@ def discussion_points(summary: Summary) -> tuple[DiscussionPoint, ...]:
         for view in point.views:
             line = f"{view.stance_label} ({', '.join(one_line(m) for m in view.members)})"
             if view.texts:
-                line += " — " + "; ".join(one_line(text) for text in view.texts)
+                line += " — " + "; ".join(_short(text) for text in view.texts)
             views.append(line)
         title = f"{point.number}. {one_line(point.question)} — {point.tally}"
         points.append(DiscussionPoint(title, tuple(views)))
     return tuple(points)
+
+
+def _short(text: str) -> str:
+    """One line of at most ``QUOTE_CHARS`` characters, cut at a word with "…”"."""
+    line = one_line(text)
+    if len(line) <= QUOTE_CHARS:
+        return line
+    return line[: QUOTE_CHARS - 2].rsplit(" ", 1)[0] + "…”"
