@@ -97,6 +97,14 @@ async def test_three_colleagues_fill_in_one_checklist_and_see_where_they_differ(
             _, content = fake.calls_of("sendDocument")[-1].files["document"]
             assert TALLY in text_of(fmt, content), fmt
 
+        # A team works through private chats: in a group the link is refused.
+        group = fake.user(2005, "Eva", "nl", chat={"id": -5001, "type": "group", "title": "OR"})
+        code = await invite_link(bot, anna)
+        texts = await bot.say(group, f"/start {code}")
+        assert texts == [
+            knowledge.text("telegram.private_only", "nl", bot_username=fake.me["username"])
+        ]
+        assert store.find_invitation(code) is not None  # still unused
         # An old link, a forged code and a stranger's forged buttons show nothing.
         texts = await bot.say(dave, f"/start {first}")
         assert not any("Zoë BV" in t for t in texts)
