@@ -135,6 +135,8 @@ def rename_by_text(turn: Turn, text: str) -> State:
     )
     if assessment is None or assessment.role != MemberRole.OWNER:
         turn.data.pop("target", None)
+        if assessment is not None:
+            turn.say("owner_only", name=turn.display_name(assessment))
         return continue_work(turn)
     name = one_line(text)
     if len(name) > MAX_CONTEXT_CHARS or not has_words(name):

@@ -96,7 +96,12 @@ def test_a_code_works_once_and_strangers_see_nothing(team, chat) -> None:
                  f"ren:{assessment}", f"inv:{assessment}"):  # fmt: skip
         bram.send("choice", data)
         assert "Dat kan alleen de eigenaar" in bram.text, data
+    bram.command("rename", "Andere BV")
+    assert "Dat kan alleen de eigenaar" in bram.text
+    bram.command("leave")
+    bram.press("Nee, bewaren")
     assert len(anna.engine.store.members(anna.user_id, assessment)) == 4
+    assert anna.current().name == "Zoë BV"
 
 
 def test_removing_leaving_handing_over_and_forgetting(team) -> None:
