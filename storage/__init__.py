@@ -1,4 +1,5 @@
-"""Storage: the SQLite database of users, assessments, answers and dialogue positions.
+"""Storage: the SQLite database of users, assessments (with their members and
+invitations), answers and dialogue positions.
 
     from storage import Store
     store = Store(resolve_db_path(args.db))   # created 0600, WAL, migrated
