@@ -97,7 +97,7 @@ def build_export(
     from documents.exports import Format, export, export_filename
     from documents.letter_render import letter_filename, render_letter
     from documents.letters import DocumentKind, build_letter
-    from documents.records import answers_language, summary_from_records
+    from documents.records import answers_language, summary_for_member
     from documents.summary import ReportTextsMissing
     from knowledge import KnowledgeBaseError
     from storage import StorageError, Store, resolve_db_path
@@ -119,17 +119,15 @@ def build_export(
                 raise ExportError(f"no assessment {assessment_id} in {path}")
             record = store.assessment(owner, assessment_id)
             user = store.get_user(owner)
-            answers = store.answers_for(owner, assessment_id).values()
+            answers = list(store.answers_for(owner, assessment_id).values())
+            language = (
+                language
+                or answers_language(knowledge, answers)
+                or (user.language if user and user.language in LANGUAGES else "nl")
+            )
+            summary = summary_for_member(knowledge, store, owner, record, language)
     except StorageError as error:
         raise ExportError(str(error)) from error
-    answers = list(answers)
-    language = (
-        language
-        or answers_language(knowledge, answers)
-        or (user.language if user and user.language in LANGUAGES else "nl")
-    )
-    try:
-        summary = summary_from_records(knowledge, record, answers, language)
     except KeyError as error:
         raise ExportError(
             f"assessment {assessment_id} uses checklist {record.checklist!r}, "

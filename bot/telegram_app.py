@@ -64,7 +64,8 @@ logger = logging.getLogger(__name__)
 # The commands in Telegram's menu, in this order, described by UI text telegram.command.<name>.
 # fmt: off
 MENU_COMMANDS = (
-    "start", "help", "new", "list", "summary", "export", "documents", "language", "stop",
+    "start", "help", "new", "list", "summary", "export", "documents", "invite", "team",
+    "language", "stop",
     "forget",
 )
 # fmt: on
@@ -136,7 +137,11 @@ class TelegramBot:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: Application) -> None:
-        """Register the command menu in Dutch and English (the default for other languages)."""
+        """Register the command menu in Dutch and English (the default for other languages),
+        and give the engine the bot's invitation link (its username comes from getMe)."""
+        if app.bot.username and hasattr(self.engine, "invite_link"):
+            # A deep link: Telegram opens the chat and sends "/start CODE" for the user.
+            self.engine.invite_link = f"https://t.me/{app.bot.username}?start={{code}}"
         for language_code, language in (("", "en"), ("nl", "nl")):
             commands = [
                 BotCommand(name, self.knowledge.text(f"telegram.command.{name}", language))

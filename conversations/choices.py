@@ -41,6 +41,16 @@ ACTIONS: dict[str, str] = {
     "df": "iww",  # make this letter or plan in this format
     "ed": "i",  # choose a question to edit
     "eq": "ii",  # edit this question
+    "inv": "i",  # invite a colleague to an assessment (the owner)
+    "tm": "i",  # show who takes part in an assessment
+    "iw": "ii",  # withdraw an invitation: assessment, invitation
+    "rm": "ii",  # ask to remove a member: assessment, member
+    "ho": "ii",  # ask to make a member the owner: assessment, member
+    "lv": "i",  # ask to leave an assessment
+    "ty": "ii",  # confirm the team action asked about: assessment, member (0 for leave)
+    "tn": "ii",  # do not carry it out
+    "jy": "",  # join the checklist of the invitation shown: yes
+    "jn": "",  # join: no
 }
 
 

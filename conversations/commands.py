@@ -7,8 +7,8 @@ from knowledge.understanding.types import Intent
 
 # fmt: off
 COMMANDS = (
-    "start", "help", "new", "list", "resume", "summary", "export", "documents", "language",
-    "stop", "forget", "skip", "back", "restart", "edit", "rename",
+    "start", "help", "new", "list", "resume", "summary", "export", "documents", "language", "stop",
+    "forget", "skip", "back", "restart", "edit", "rename", "invite", "join", "team", "leave",
 )
 # fmt: on
 
@@ -32,6 +32,13 @@ DUTCH_ALIASES = {
     "wijzig": "edit",
     "hernoem": "rename",
     "lang": "language",
+    "uitnodigen": "invite",
+    "nodiguit": "invite",
+    "doemee": "join",
+    "meedoen": "join",
+    "leden": "team",
+    "verlaat": "leave",
+    "verlaten": "leave",
 }
 
 # Commands a button may run (the others need an argument or a state of their own).
@@ -49,6 +56,9 @@ BUTTON_COMMANDS = frozenset(
         "stop",
         "forget",
         "restart",
+        "invite",
+        "team",
+        "leave",
     }
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conversations import manage, menu, questions, setup, typed_answers, typed_words
+from conversations import manage, menu, questions, setup, team, typed_answers, typed_words
 from conversations.choices import Press
 from conversations.commands import BUTTON_COMMANDS, INTENT_COMMANDS, command_name
 from conversations.states import State
@@ -25,7 +25,7 @@ from documents.exports import Format
 from documents.letter_render import LETTER_FORMATS
 from documents.letters import DocumentKind
 from knowledge.understanding.types import Intent
-from storage import AssessmentRecord
+from storage import AssessmentRecord, MemberRole
 
 Step = Callable[[Turn, str], State]
 Prompt = Callable[[Turn], State]
@@ -61,6 +61,9 @@ PROMPTS: dict[State, Prompt] = {
     State.RENAME: lambda turn: _prompt_target(turn, manage.ask_rename),
     State.CONFIRM_DELETE: lambda turn: _prompt_target(turn, manage.ask_delete),
     State.CONFIRM_FORGET: manage.ask_forget,
+    State.JOIN: team.repeat_join,
+    State.ASK_MEMBER_NAME: team.repeat_name,
+    State.CONFIRM_TEAM: team.repeat_team_action,
 }
 
 
@@ -113,6 +116,9 @@ STEPS: dict[State, Step] = {
     State.RENAME: manage.rename_by_text,
     State.CONFIRM_DELETE: _use_buttons,
     State.CONFIRM_FORGET: _use_buttons,
+    State.JOIN: _use_buttons,
+    State.ASK_MEMBER_NAME: team.name_by_text,
+    State.CONFIRM_TEAM: _use_buttons,
 }
 
 # Navigation words understood in each state; elsewhere typed text is taken literally.
@@ -129,11 +135,25 @@ INTENTS: dict[State, frozenset[Intent]] = {
     State.RENAME: frozenset({Intent.STOP}),
     State.CONFIRM_DELETE: frozenset({Intent.STOP}),
     State.CONFIRM_FORGET: frozenset({Intent.STOP}),
+    State.JOIN: frozenset({Intent.STOP}),
+    State.ASK_MEMBER_NAME: frozenset({Intent.STOP}),
+    State.CONFIRM_TEAM: frozenset({Intent.STOP}),
 }
 
 
 # States that take a name: navigation only counts when it is the whole (one-word) message.
-NAME_STATES = frozenset({State.ASK_NAME, State.ASK_COUNTRY, State.ASK_SECTOR, State.RENAME})
+NAME_STATES = frozenset(
+    {State.ASK_NAME, State.ASK_COUNTRY, State.ASK_SECTOR, State.RENAME, State.ASK_MEMBER_NAME}
+)
+# States where "stop" means "no, leave it": nothing is changed.
+KEEP_STATES = (
+    State.RENAME,
+    State.CONFIRM_DELETE,
+    State.CONFIRM_FORGET,
+    State.JOIN,
+    State.ASK_MEMBER_NAME,
+    State.CONFIRM_TEAM,
+)
 
 
 def on_text(turn: Turn, text: str) -> State:
@@ -149,11 +169,7 @@ def on_text(turn: Turn, text: str) -> State:
     if allowed:
         intent = turn.understanding.detect_intent(text)
         if intent is not None and intent in allowed:
-            if intent is Intent.STOP and turn.state in (
-                State.RENAME,
-                State.CONFIRM_DELETE,
-                State.CONFIRM_FORGET,
-            ):
+            if intent is Intent.STOP and turn.state in KEEP_STATES:
                 return manage.keep(turn)
             return on_command(turn, INTENT_COMMANDS[intent], "")
     return STEPS[turn.state](turn, text)
@@ -181,6 +197,9 @@ def _numbered(turn: Turn, argument: str) -> AssessmentRecord | None:
 
 
 def _cmd_start(turn: Turn, argument: str) -> State:
+    if argument:  # a Telegram invitation link: /start CODE
+        state = team.ask_join(turn, argument)
+        return menu.welcome(turn) if state is State.START else state
     if turn.state is State.START:
         return menu.welcome(turn)
     turn.say("welcome_back")
@@ -308,6 +327,13 @@ COMMAND_HANDLERS: dict[str, Callable[[Turn, str], State]] = {
     "restart": _cmd_restart,
     "edit": _cmd_edit,
     "rename": _cmd_rename,
+    "invite": _with_assessment(team.invite, then_reprompt=False),
+    "join": lambda turn, argument: team.ask_join(turn, argument),
+    "team": _with_assessment(team.show_team, then_reprompt=False),
+    "leave": _with_assessment(
+        lambda turn, assessment: team.ask_team_action(turn, "leave", assessment),
+        then_reprompt=False,
+    ),
 }
 
 
@@ -364,10 +390,18 @@ def _on_assessment(turn: Turn, press: Press) -> State:
         return turn.state
     if action == "res":
         return manage.resume(turn, assessment)
+    if (
+        action in ("ren", "del", "dy", "inv", "rm", "ho", "iw")
+        and assessment.role != MemberRole.OWNER
+    ):
+        turn.say("owner_only", name=turn.display_name(assessment))
+        return turn.state
     if action == "ren":
         return manage.ask_rename(turn, assessment)
     if action == "del":
         return manage.ask_delete(turn, assessment)
+    if action in team.PRESSES:
+        return team.PRESSES[action](turn, assessment, press)
     if action in ("dy", "dn"):
         if turn.state is not State.CONFIRM_DELETE or turn.data.get("target") != assessment.id:
             return _stale(turn)
@@ -439,4 +473,8 @@ def on_press(turn: Turn, press: Press | None) -> State:
         if turn.state is not State.CONFIRM_FORGET:
             return _stale(turn)
         return manage.forget(turn) if press.action == "fy" else manage.keep(turn)
+    if press.action in ("jy", "jn"):
+        if turn.state is not State.JOIN:
+            return _stale(turn)
+        return team.join(turn) if press.action == "jy" else team.decline(turn)
     return _on_assessment(turn, press)

@@ -67,6 +67,8 @@ class Engine:
     :param store: where users, assessments, answers and positions live.
     :param understanding: reads typed answers; by default ``Understanding(knowledge)``.
     :param confirm_threshold: typed answers understood less surely are confirmed first.
+    :param invite_link: how an adapter opens an invitation, with ``{code}`` (a Telegram
+        deep link); without it people are told to type ``/join CODE``.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class Engine:
         understanding: Understanding | None = None,
         *,
         confirm_threshold: float = DEFAULT_CONFIRM_THRESHOLD,
+        invite_link: str | None = None,
     ) -> None:
         check_flow()
         missing = [key for key in ("engine.apology", "engine.welcome") if key not in knowledge.ui]
@@ -89,6 +92,7 @@ class Engine:
         self.store = store
         self.understanding = understanding
         self.confirm_threshold = confirm_threshold
+        self.invite_link = invite_link
 
     def language_of(self, user_id: str) -> str | None:
         """The user's language, or None for a user the engine does not know."""
@@ -147,6 +151,7 @@ class Engine:
             state=state,
             data=data,
             confirm_threshold=self.confirm_threshold,
+            invite_link=self.invite_link,
         )
 
     def _dispatch(self, turn: Turn, event: Event) -> State:

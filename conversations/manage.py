@@ -6,11 +6,12 @@ from conversations.choices import encode
 from conversations.menu import show_menu
 from conversations.questions import continue_work, pause, switch_to
 from conversations.states import State
+from conversations.team import forget_lines
 from conversations.text_input import MAX_CONTEXT_CHARS, has_words, one_line
 from conversations.turn import Turn
 from documents.summary import iso_date, report_labels
 from knowledge.schema import LANGUAGES
-from storage import AssessmentRecord, AssessmentStatus
+from storage import AssessmentRecord, AssessmentStatus, MemberRole
 
 
 def list_assessments(turn: Turn) -> None:
@@ -23,6 +24,8 @@ def list_assessments(turn: Turn) -> None:
     lines, choices = [], []
     for number, assessment in enumerate(assessments, start=1):
         name = turn.display_name(assessment)
+        if assessment.shared:
+            name = f"{name} {turn.text('shared_mark', count=assessment.members)}"
         lines.append(
             turn.text(
                 "list_line",
@@ -50,18 +53,25 @@ def _progress(turn: Turn, assessment: AssessmentRecord) -> str:
 def assessment_actions(turn: Turn, assessment: AssessmentRecord) -> None:
     """Offers what can be done with one assessment."""
     resume_key = "button.view" if assessment.status == AssessmentStatus.DONE else "button.resume"
-    choices = (
+    choices = [
         turn.choice(resume_key, encode("res", assessment.id)),
         turn.choice("button.summary", encode("sum", assessment.id)),
         turn.choice("button.export", encode("exp", assessment.id)),
         turn.choice("button.documents", encode("doc", assessment.id)),
         turn.choice("button.edit", encode("ed", assessment.id)),
-        turn.choice("button.rename", encode("ren", assessment.id)),
-        turn.choice("button.delete", encode("del", assessment.id)),
-    )
+    ]
+    if assessment.role == MemberRole.OWNER:
+        choices.append(turn.choice("button.rename", encode("ren", assessment.id)))
+        choices.append(turn.choice("button.invite", encode("inv", assessment.id)))
+        if assessment.shared:
+            choices.append(turn.choice("button.team", encode("tm", assessment.id)))
+        choices.append(turn.choice("button.delete", encode("del", assessment.id)))
+    else:
+        choices.append(turn.choice("button.team", encode("tm", assessment.id)))
+        choices.append(turn.choice("button.leave", encode("lv", assessment.id)))
     turn.say(
         "actions",
-        choices=choices,
+        choices=tuple(choices),
         name=turn.display_name(assessment),
         progress=_progress(turn, assessment),
     )
@@ -108,7 +118,11 @@ def stop(turn: Turn) -> State:
 
 
 def ask_rename(turn: Turn, assessment: AssessmentRecord) -> State:
-    """Asks for the new name of ``assessment``."""
+    """Asks for the new name of ``assessment`` (its owner only)."""
+    if assessment.role != MemberRole.OWNER:
+        turn.data.pop("target", None)
+        turn.say("owner_only", name=turn.display_name(assessment))
+        return continue_work(turn)
     turn.data["target"] = assessment.id
     turn.say("rename_ask", name=turn.display_name(assessment))
     return State.RENAME
@@ -120,8 +134,10 @@ def rename_by_text(turn: Turn, text: str) -> State:
     assessment = (
         turn.store.find_assessment(turn.user_id, target) if isinstance(target, int) else None
     )
-    if assessment is None:
+    if assessment is None or assessment.role != MemberRole.OWNER:
         turn.data.pop("target", None)
+        if assessment is not None:
+            turn.say("owner_only", name=turn.display_name(assessment))
         return continue_work(turn)
     name = one_line(text)
     if len(name) > MAX_CONTEXT_CHARS or not has_words(name):
@@ -139,13 +155,14 @@ def rename(turn: Turn, assessment: AssessmentRecord, name: str) -> State:
 
 
 def ask_delete(turn: Turn, assessment: AssessmentRecord) -> State:
-    """Asks whether to delete ``assessment`` and all its answers."""
+    """Asks whether to delete ``assessment`` and all its answers (for every member)."""
     turn.data["target"] = assessment.id
     choices = (
         turn.choice("button.delete_yes", encode("dy", assessment.id)),
         turn.choice("button.keep", encode("dn", assessment.id)),
     )
-    turn.say("delete_ask", choices=choices, name=turn.display_name(assessment))
+    key = "delete_ask_shared" if assessment.shared else "delete_ask"
+    turn.say(key, choices=choices, name=turn.display_name(assessment), count=assessment.members)
     return State.CONFIRM_DELETE
 
 
@@ -175,7 +192,8 @@ def ask_forget(turn: Turn) -> State:
         turn.choice("button.keep", encode("fn")),
     )
     count = len(turn.store.list_assessments(turn.user_id))
-    turn.say("forget_ask", choices=choices, count=count)
+    text = "\n\n".join([turn.text("forget_ask", count=count), *forget_lines(turn)])
+    turn.say_text(text, choices=choices)
     return State.CONFIRM_FORGET
 
 

@@ -25,6 +25,9 @@ class State(StrEnum):
     RENAME = "rename"  # asked for a new name for an assessment
     CONFIRM_DELETE = "confirm_delete"  # asked whether to delete one assessment
     CONFIRM_FORGET = "confirm_forget"  # asked whether to delete all of the user's data
+    JOIN = "join"  # shown an invitation: join this checklist?
+    ASK_MEMBER_NAME = "ask_member_name"  # asked the name team mates will see
+    CONFIRM_TEAM = "confirm_team"  # asked to confirm removing, handing over or leaving
 
 
 ANY = None  # a row with source ANY applies in every state (commands work everywhere)
@@ -41,6 +44,9 @@ TRANSITIONS: tuple[tuple[State | None, str, State], ...] = (
     (ANY, "rename", State.RENAME),
     (ANY, "delete", State.CONFIRM_DELETE),
     (ANY, "forget my data", State.CONFIRM_FORGET),
+    (ANY, "/join, or an invitation link", State.JOIN),
+    (ANY, "joined, or invite before a name is known", State.ASK_MEMBER_NAME),
+    (ANY, "remove a member, hand over, leave", State.CONFIRM_TEAM),
     (State.CHOOSE_CHECKLIST, "checklist chosen", State.ASK_NAME),
     (State.MENU, "a checklist named in words", State.ASK_NAME),
     (State.FINISHED, "a checklist named in words", State.ASK_NAME),

@@ -10,7 +10,7 @@ from conversations.turn import Turn
 from documents.exports import Format, export, export_filename, render_chat_parts
 from documents.letter_render import LETTER_FORMATS, letter_filename, render_letter
 from documents.letters import DocumentKind, build_letter
-from documents.records import summary_from_records
+from documents.records import summary_for_member
 from documents.summary_model import Summary
 from storage import AssessmentRecord
 
@@ -19,8 +19,7 @@ logger = logging.getLogger(__name__)
 
 def summary_of(turn: Turn, assessment: AssessmentRecord) -> Summary:
     """The summary of ``assessment`` in the user's language, from its latest answers."""
-    answers = turn.store.answers_for(turn.user_id, assessment.id).values()
-    return summary_from_records(turn.knowledge, assessment, answers, turn.language)
+    return summary_for_member(turn.knowledge, turn.store, turn.user_id, assessment, turn.language)
 
 
 def show_summary(turn: Turn, assessment: AssessmentRecord) -> None:

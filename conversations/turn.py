@@ -40,6 +40,7 @@ class Turn:
     state: State
     data: dict[str, Any]
     confirm_threshold: float
+    invite_link: str | None = None  # "https://t.me/<bot>?start={code}"; None: show the code
     replies: list[Reply] = field(default_factory=list)
     forgotten: bool = False  # the user's data was deleted in this turn: save nothing
 

@@ -37,6 +37,7 @@ from documents.summary_model import (
     SummaryFinding,
     SummaryReference,
 )
+from documents.team_summary import add_team, merge, per_member, team_of
 from documents.visit import visit_questions
 from knowledge import countries
 from knowledge.loader import KnowledgeBase
@@ -68,6 +69,7 @@ class AssessmentInfo:
     created: str  # ISO date or date-time
     updated: str  # ISO date or date-time
     language: str  # the language the assessment was made in
+    members: tuple[str, ...] = ()  # a shared checklist: its members' names
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class AnswerInfo:
     signals: Sequence[tuple[str, str]] = ()  # (signal_id, evidence)
     confidence: float | None = None
     answered_at: str | None = None
+    member: str = ""  # who gave it (the name they chose), in a shared checklist
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signals", tuple((str(s), str(e)) for s, e in self.signals))
@@ -109,7 +112,9 @@ def build_summary(
     language = language if language in LANGUAGES else "nl"
     labels = report_labels(knowledge, language)
     checklist = knowledge.checklist(assessment.checklist_id)
-    latest = _latest_answers(answers)
+    team = team_of(assessment, answers)
+    grouped = per_member(answers) if team else {}
+    latest = _latest_answers(merge(checklist, grouped) if team else answers)
 
     rows: list[SummaryAnswer] = []
     drafts: dict[str, _FindingDraft] = {}
@@ -130,7 +135,7 @@ def build_summary(
     unknown = sum(1 for row in rows[:total] if row.stance == Stance.UNKNOWN.value)
     short_list, full_list = visit_questions(checklist, knowledge.signals, findings, rows, language)
     by_severity = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
-    return Summary(
+    summary = Summary(
         context=SummaryContext(
             assessment_id=assessment.id,
             name=(assessment.name or "").strip(),
@@ -163,6 +168,7 @@ def build_summary(
         else "",
         labels=labels,
     )
+    return add_team(knowledge, checklist, summary, team, grouped) if team else summary
 
 
 def report_labels(knowledge: KnowledgeBase, language: str) -> ReportLabels:

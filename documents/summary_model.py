@@ -67,6 +67,18 @@ class SummaryFinding:
     references: tuple[SummaryReference, ...]
     question_ids: tuple[str, ...]  # the questions whose answers raised it
     evidence: tuple[str, ...]  # the words that triggered it
+    seen_by: int = 0  # a shared checklist: how many members raised it (0 when not shared)
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """In a shared checklist: one answer to a question and the members who gave it."""
+
+    stance: str | None  # None for answers that were not understood
+    stance_label: str
+    count: int
+    members: tuple[str, ...]  # the names the members chose
+    texts: tuple[str, ...]  # 'Name: “words”' for every typed answer (buttons left out)
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,7 @@ class SummaryAnswer:
     answered_at: str | None
     signal_ids: tuple[str, ...] = ()  # the same signals by ID, for people who process results
     confidence: float | None = None  # how sure answer understanding was (0..1), None when open
+    views: tuple[SummaryView, ...] = ()  # a shared checklist: what each group of members said
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,44 @@ class ReportLabels:
 
 
 @dataclass(frozen=True)
+class SummaryDisagreement:
+    """A question the members answered differently: a point to discuss together."""
+
+    question_id: str
+    number: int
+    question: str
+    tally: str  # "2× nee, 1× deels"
+    views: tuple[SummaryView, ...]  # most given first
+
+
+@dataclass(frozen=True)
+class TeamLabels:
+    """The fixed texts of a shared checklist's report (UI keys ``report.team.<field>``)."""
+
+    members_label: str
+    disagreements_heading: str
+    disagreements_intro: str
+    disagreements_none: str
+    tally_item: str  # {count} {stance}
+    seen_by: str  # {count} {total}
+    unnamed_member: str  # {number}
+
+    @classmethod
+    def ui_keys(cls) -> tuple[str, ...]:
+        """The UI keys this class is built from, in field order."""
+        return tuple(f"report.team.{field.name}" for field in fields(cls))
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    """What a shared checklist adds to its report: who filled it in, where they differ."""
+
+    members: tuple[str, ...]  # longest-standing first
+    disagreements: tuple[SummaryDisagreement, ...]  # in checklist order
+    labels: TeamLabels
+
+
+@dataclass(frozen=True)
 class Summary:
     """Everything a report about one assessment shows, in one language."""
 
@@ -220,3 +271,4 @@ class Summary:
     sources: tuple[SummaryReference, ...]  # every reference used, deduplicated
     disclaimer: str
     labels: ReportLabels  # every fixed report text in the summary language
+    team: TeamSummary | None = None  # a checklist filled in by more than one person

@@ -1,4 +1,5 @@
-"""Storage: the SQLite database of users, assessments, answers and dialogue positions.
+"""Storage: the SQLite database of users, assessments (with their members and
+invitations), answers and dialogue positions.
 
     from storage import Store
     store = Store(resolve_db_path(args.db))   # created 0600, WAL, migrated
@@ -14,6 +15,10 @@ from storage.records import (
     AssessmentRecord,
     AssessmentStatus,
     ChecklistCounts,
+    InvitationRecord,
+    JoinOffer,
+    MemberRecord,
+    MemberRole,
     Position,
     PurgeCounts,
     SignalRecord,
@@ -30,6 +35,10 @@ __all__ = [
     "AssessmentStatus",
     "BackupResult",
     "ChecklistCounts",
+    "InvitationRecord",
+    "JoinOffer",
+    "MemberRecord",
+    "MemberRole",
     "NotFoundError",
     "Position",
     "PurgeCounts",

@@ -123,6 +123,47 @@ def _inbox(db: Database) -> None:
         defaults={"tries": 0},
     )
     db["inbox"].create_index(["state"])
+# Shared assessments (numbered 3 on branch i13, renumbered 4 at merge after the inbox).
+@migration(4, "shared assessments: members, invitations, who gave each answer")
+def _teams(db: Database) -> None:
+    # Each member of an assessment, with their own place in the checklist; the owner is a
+    # member too. "former" members (removed, or left) keep their name for their answers.
+    db["members"].create(
+        {
+            "id": int,
+            "assessment": int,
+            "user": str,
+            "name": str,
+            "role": str,  # "owner" | "member" | "former"
+            "joined": str,
+            "position": int,
+            "status": str,
+        },
+        pk="id",
+        not_null={"assessment", "user", "name", "role", "joined", "position", "status"},
+        defaults={"name": "", "position": 0, "status": AssessmentStatus.ACTIVE},
+        foreign_keys=[("assessment", "assessments", "id"), ("user", "users", "id")],
+    )
+    db["members"].create_index(["assessment", "user"], unique=True)
+    db["members"].create_index(["user"])
+    db.execute(
+        "INSERT INTO members (assessment, user, name, role, joined, position, status)"
+        " SELECT id, user, '', 'owner', created, position, status FROM assessments"
+    )
+    db.execute("ALTER TABLE answers ADD COLUMN user TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "UPDATE answers SET user ="
+        " (SELECT user FROM assessments WHERE assessments.id = answers.assessment)"
+    )
+    db["answers"].create_index(["user"])
+    # Only a hash of each code is kept: the code itself is a password to the checklist.
+    db["invitations"].create(
+        {"id": int, "assessment": int, "code": str, "created": str, "expires": str},
+        pk="id",
+        not_null={"assessment", "code", "created", "expires"},
+        foreign_keys=[("assessment", "assessments", "id")],
+    )
+    db["invitations"].create_index(["code"], unique=True)
 
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -27,8 +27,15 @@ class AssessmentRecord:
     sector: str
     created: str
     updated: str
-    status: str  # see AssessmentStatus
-    position: int  # index of the question to ask next (0-based)
+    status: str  # see AssessmentStatus (this member's own progress)
+    position: int  # index of the question this member is asked next (0-based)
+    role: str = "owner"  # the asking user's MemberRole
+    members: int = 1  # how many people share it (owner included)
+
+    @property
+    def shared(self) -> bool:
+        """True when more than one person fills it in."""
+        return self.members > 1
 
 
 class AssessmentStatus:
@@ -39,6 +46,49 @@ class AssessmentStatus:
     DONE = "done"  # the last question was reached
 
     ALL = (ACTIVE, PAUSED, DONE)
+
+
+class MemberRole:
+    """What a person may do with a shared assessment."""
+
+    OWNER = "owner"  # invites, removes, hands over, deletes for all
+    MEMBER = "member"  # answers every question, sees the team's summary
+    FORMER = "former"  # removed or left: sees nothing; the name stays with their answers
+
+    ACTIVE = (OWNER, MEMBER)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """One person in a shared assessment, known to the others by the name they chose."""
+
+    id: int
+    assessment: int
+    user: str
+    name: str
+    role: str  # see MemberRole
+    joined: str
+
+
+@dataclass(frozen=True)
+class InvitationRecord:
+    """An open invitation to an assessment (the code itself is never stored)."""
+
+    id: int
+    assessment: int
+    created: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class JoinOffer:
+    """What an invitation code leads to, shown before the invited person confirms."""
+
+    invitation: int
+    assessment: int
+    checklist: str
+    name: str  # the company, site or supplier
+    owner_name: str
 
 
 @dataclass(frozen=True)
@@ -62,6 +112,7 @@ class AnswerRecord:
     answered: str = ""  # ISO date-time (UTC), set by the store
     assessment: int = 0
     id: int = 0
+    user: str = ""  # who gave it (set by the store)
 
 
 @dataclass(frozen=True)

@@ -25,24 +25,33 @@ from storage.records import (
     AssessmentRecord,
     AssessmentStatus,
     ChecklistCounts,
+    MemberRole,
     Position,
     PurgeCounts,
     SignalRecord,
     StoreCounts,
     UserRecord,
 )
+from storage.team import TeamStore
 
 ASSESSMENT_FIELDS = ("name", "country", "sector", "status", "position")
+MEMBER_FIELDS = ("status", "position")  # each member has their own place in the checklist
 # A redelivered input is always one of the last few; older delivery keys are dropped.
 DELIVERIES_KEPT_PER_USER = 50
-# Answers kept per question of an assessment: the latest and a few earlier ones as
+# Answers kept per member and question: the latest and a few earlier ones as
 # history; older ones go, so answering and going back again and again stays bounded.
 ANSWERS_KEPT_PER_QUESTION = 5
 # Named columns, so a column a later release adds never reaches the records.
 _USER_COLUMNS = ", ".join(field.name for field in fields(UserRecord))
-_ASSESSMENT_COLUMNS = ", ".join(field.name for field in fields(AssessmentRecord))
+# An assessment as one member sees it: the shared fields, with their own place in it.
+_ASSESSMENT_SELECT = (
+    "SELECT a.id, a.user, a.checklist, a.name, a.country, a.sector, a.created, a.updated,"
+    " m.status, m.position, m.role, (SELECT COUNT(*) FROM members c WHERE c.assessment ="
+    f" a.id AND c.role IN {MemberRole.ACTIVE!r}) AS members FROM assessments a JOIN members m"
+    f" ON m.assessment = a.id AND m.user = ? AND m.role IN {MemberRole.ACTIVE!r}"
+)
 _ANSWER_COLUMNS = ", ".join(
-    f"answers.{name}"
+    name
     for name in (
         "id",
         "assessment",
@@ -52,11 +61,12 @@ _ANSWER_COLUMNS = ", ".join(
         "signals",
         "confidence",
         "answered",
+        "user",
     )
 )
 
 
-class Store:
+class Store(TeamStore):
     """A SQLite database file (created when missing, migrated when older).
 
     :param path: the database file; its folder is created when missing.
@@ -131,14 +141,16 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, 0)",
                 [user_id, checklist_id, stamp, stamp, AssessmentStatus.ACTIVE],
             )
-        return self.assessment(user_id, int(cursor.lastrowid or 0))
+            assessment_id = int(cursor.lastrowid or 0)
+            self.db.execute(
+                "INSERT INTO members (assessment, user, role, joined) VALUES (?, ?, ?, ?)",
+                [assessment_id, user_id, MemberRole.OWNER, stamp],
+            )
+        return self.assessment(user_id, assessment_id)
 
     def find_assessment(self, user_id: str, assessment_id: int) -> AssessmentRecord | None:
-        """The user's assessment with this ID, or None (also when it is someone else's)."""
-        rows = self._query(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE id = ? AND user = ?",
-            [assessment_id, user_id],
-        )
+        """The assessment with this ID when the user is one of its members, else None."""
+        rows = self._query(f"{_ASSESSMENT_SELECT} WHERE a.id = ?", [user_id, assessment_id])
         return AssessmentRecord(**rows[0]) if rows else None
 
     def assessment(self, user_id: str, assessment_id: int) -> AssessmentRecord:
@@ -149,62 +161,81 @@ class Store:
         return found
 
     def list_assessments(self, user_id: str) -> list[AssessmentRecord]:
-        """The user's assessments, most recently changed first."""
-        rows = self._query(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE user = ?"
-            " ORDER BY updated DESC, id DESC",
-            [user_id],
-        )
+        """The assessments the user is a member of, most recently changed first."""
+        rows = self._query(f"{_ASSESSMENT_SELECT} ORDER BY a.updated DESC, a.id DESC", [user_id])
         return [AssessmentRecord(**row) for row in rows]
 
     def update_assessment(
         self, user_id: str, assessment_id: int, **changes: Any
     ) -> AssessmentRecord:
-        """Change name, country, sector, status or position; ``updated`` is set to now."""
+        """Change name, country or sector (the owner only), or the user's own status or
+        position; the assessment's ``updated`` is set to now."""
         unknown = set(changes) - set(ASSESSMENT_FIELDS)
         if unknown:
             raise StorageError(f"cannot change assessment field(s) {sorted(unknown)}")
         if "status" in changes and changes["status"] not in AssessmentStatus.ALL:
             raise StorageError(f"unknown assessment status {changes['status']!r}")
-        columns = ", ".join(f"{name} = ?" for name in changes)
+        shared = {k: v for k, v in changes.items() if k not in MEMBER_FIELDS}
+        own = {k: v for k, v in changes.items() if k in MEMBER_FIELDS}
         with self.transaction():
-            cursor = self.db.execute(
-                f"UPDATE assessments SET {columns}{', ' if columns else ''}updated = ? "
-                "WHERE id = ? AND user = ?",
-                [*changes.values(), now(precise=True), assessment_id, user_id],
+            found = self.assessment(user_id, assessment_id)
+            if shared and found.role != MemberRole.OWNER:
+                raise NotFoundError(f"only the owner changes assessment {assessment_id}")
+            if own:
+                self.db.execute(
+                    f"UPDATE members SET {', '.join(f'{name} = ?' for name in own)}"
+                    " WHERE assessment = ? AND user = ?",
+                    [*own.values(), assessment_id, user_id],
+                )
+            self.db.execute(
+                f"UPDATE assessments SET {''.join(f'{name} = ?, ' for name in shared)}"
+                "updated = ? WHERE id = ?",
+                [*shared.values(), now(precise=True), assessment_id],
             )
-            if cursor.rowcount != 1:
-                raise NotFoundError(f"no assessment {assessment_id} for this user")
         return self.assessment(user_id, assessment_id)
 
     def delete_assessment(self, user_id: str, assessment_id: int) -> bool:
-        """Delete the user's assessment and all its answers; False when there was none."""
+        """Delete the assessment, for every member, with all its answers; the owner only.
+        False when the user does not own it."""
         with self.transaction():
-            if self.find_assessment(user_id, assessment_id) is None:
+            found = self.find_assessment(user_id, assessment_id)
+            if found is None or found.role != MemberRole.OWNER:
                 return False
-            self.db.execute("DELETE FROM answers WHERE assessment = ?", [assessment_id])
-            self.db.execute(
-                "DELETE FROM assessments WHERE id = ? AND user = ?", [assessment_id, user_id]
-            )
-            self._checkpoint_after_commit = True
+            self._delete_assessments("id = ?", [assessment_id])
         return True
+
+    def _delete_assessments(self, where: str, params: Sequence[Any]) -> tuple[int, int]:
+        """Delete the assessments ``where`` selects, with everything that hangs on them;
+        returns (assessments, answers) deleted."""
+        chosen = f"SELECT id FROM assessments WHERE {where}"
+        answers = self.db.execute(
+            f"DELETE FROM answers WHERE assessment IN ({chosen})", params
+        ).rowcount
+        for table in ("members", "invitations"):
+            self.db.execute(f"DELETE FROM {table} WHERE assessment IN ({chosen})", params)
+        assessments = self.db.execute(f"DELETE FROM assessments WHERE {where}", params).rowcount
+        if assessments or answers:
+            self._checkpoint_after_commit = True
+        return assessments, answers
 
     # -- answers -------------------------------------------------------------------------
 
     def save_answer(self, user_id: str, assessment_id: int, answer: AnswerRecord) -> AnswerRecord:
-        """Store an answer (earlier answers to the question stay as history)."""
+        """Store the user's answer (their earlier answers to the question stay as history;
+        other members' answers are untouched)."""
         stamp = now()
         signals = [
             {"signal": hit.signal, "evidence": hit.evidence, "implied": hit.implied}
             for hit in answer.signals
         ]
         with self.transaction():
-            self.assessment(user_id, assessment_id)  # ownership check
+            self.assessment(user_id, assessment_id)  # membership check
             cursor = self.db.execute(
-                "INSERT INTO answers (assessment, question, text, stance, signals, confidence,"
-                " answered) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (assessment, user, question, text, stance, signals,"
+                " confidence, answered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     assessment_id,
+                    user_id,
                     answer.question,
                     answer.text,
                     answer.stance,
@@ -214,14 +245,16 @@ class Store:
                 ],
             )
             self.db.execute(
-                "DELETE FROM answers WHERE assessment = ? AND question = ? AND id NOT IN"
-                " (SELECT id FROM answers WHERE assessment = ? AND question = ?"
-                " ORDER BY id DESC LIMIT ?)",
+                "DELETE FROM answers WHERE assessment = ? AND question = ? AND user = ?"
+                " AND id NOT IN (SELECT id FROM answers WHERE assessment = ? AND question = ?"
+                " AND user = ? ORDER BY id DESC LIMIT ?)",
                 [
                     assessment_id,
                     answer.question,
+                    user_id,
                     assessment_id,
                     answer.question,
+                    user_id,
                     ANSWERS_KEPT_PER_QUESTION,
                 ],
             )
@@ -229,22 +262,37 @@ class Store:
                 "UPDATE assessments SET updated = ? WHERE id = ?",
                 [now(precise=True), assessment_id],
             )
-        return replace(answer, answered=stamp, assessment=assessment_id, id=cursor.lastrowid)
+        return replace(
+            answer, answered=stamp, assessment=assessment_id, id=cursor.lastrowid, user=user_id
+        )
 
     def answers_for(self, user_id: str, assessment_id: int) -> dict[str, AnswerRecord]:
-        """The latest answer per question of the user's assessment."""
+        """The user's own latest answer per question of the assessment."""
         latest: dict[str, AnswerRecord] = {}
         for answer in self.answer_history(user_id, assessment_id):
             latest[answer.question] = answer
         return latest
 
     def answer_history(self, user_id: str, assessment_id: int) -> list[AnswerRecord]:
-        """Every answer ever given in the user's assessment, oldest first."""
+        """Every answer the user ever gave in the assessment, oldest first."""
+        if self.find_assessment(user_id, assessment_id) is None:
+            return []
         rows = self._query(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers"
-            " JOIN assessments ON assessments.id = answers.assessment"
-            " WHERE answers.assessment = ? AND assessments.user = ? ORDER BY answers.id",
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE assessment = ? AND user = ? ORDER BY id",
             [assessment_id, user_id],
+        )
+        return [_answer(row) for row in rows]
+
+    def team_answers(self, user_id: str, assessment_id: int) -> list[AnswerRecord]:
+        """Every member's latest answer per question (former members' included), for a
+        member of the assessment; oldest first."""
+        if self.find_assessment(user_id, assessment_id) is None:
+            return []
+        rows = self._query(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE assessment = ? AND id IN"
+            " (SELECT MAX(id) FROM answers WHERE assessment = ? GROUP BY user, question)"
+            " ORDER BY id",
+            [assessment_id, assessment_id],
         )
         return [_answer(row) for row in rows]
 
@@ -293,15 +341,25 @@ class Store:
     # -- privacy -------------------------------------------------------------------------
 
     def delete_user_data(self, user_id: str) -> int:
-        """Delete every row about the user; returns how many rows went."""
+        """Delete every row about the user; returns how many rows went.
+
+        The user's answers go from every assessment. An assessment they own passes to its
+        longest-standing member (see ``successor``), or is deleted when nobody is left."""
         with self.transaction():
-            deleted = self.db.execute(
-                "DELETE FROM answers WHERE assessment IN"
-                " (SELECT id FROM assessments WHERE user = ?)",
-                [user_id],
-            ).rowcount
+            deleted = 0
+            for owned in self._query(
+                "SELECT assessment FROM members WHERE user = ? AND role = ?",
+                [user_id, MemberRole.OWNER],
+            ):
+                heir = self.successor(user_id, owned["assessment"])
+                if heir is None:
+                    gone, answers = self._delete_assessments("id = ?", [owned["assessment"]])
+                    deleted += gone + answers
+                else:
+                    self._make_owner(owned["assessment"], heir)
             for sql in (
-                "DELETE FROM assessments WHERE user = ?",
+                "DELETE FROM answers WHERE user = ?",
+                "DELETE FROM members WHERE user = ?",
                 "DELETE FROM positions WHERE user = ?",
                 "DELETE FROM deliveries WHERE user = ?",
                 "DELETE FROM inbox WHERE user = ?",
@@ -312,27 +370,28 @@ class Store:
         return deleted
 
     def purge_untouched(self, days: int, *, at: datetime | None = None) -> PurgeCounts:
-        """Retention: delete every assessment (with its answers) not changed for ``days``
-        days, dialogue positions idle that long, and users with nothing left."""
+        """Retention: delete every assessment (with its answers and members) not changed
+        for ``days`` days, dialogue positions idle that long, expired invitations, and
+        users with nothing left."""
         if days < 1:
             raise StorageError(f"retention must be at least 1 day, got {days}")
-        cutoff = ((at or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
-        old_assessments = "SELECT id FROM assessments WHERE updated < ?"
+        moment = at or datetime.now(UTC)
+        cutoff = (moment - timedelta(days=days)).isoformat(timespec="seconds")
         with self.transaction():
-            answers = self.db.execute(
-                f"DELETE FROM answers WHERE assessment IN ({old_assessments})", [cutoff]
-            ).rowcount
-            assessments = self.db.execute(
-                "DELETE FROM assessments WHERE updated < ?", [cutoff]
-            ).rowcount
+            assessments, answers = self._delete_assessments("updated < ?", [cutoff])
             positions = self.db.execute(
                 "DELETE FROM positions WHERE updated < ?", [cutoff]
             ).rowcount
             self.db.execute("DELETE FROM deliveries WHERE seen < ?", [cutoff])
             self.db.execute("DELETE FROM inbox WHERE received < ?", [cutoff])
+            self.db.execute(
+                "DELETE FROM invitations WHERE expires < ?",
+                [moment.isoformat(timespec="seconds")],
+            )
             users = self.db.execute(
                 "DELETE FROM users WHERE created < ?"
                 " AND id NOT IN (SELECT user FROM assessments)"
+                " AND id NOT IN (SELECT user FROM members)"
                 " AND id NOT IN (SELECT user FROM positions)"
                 " AND id NOT IN (SELECT user FROM deliveries)",
                 [cutoff],
@@ -392,4 +451,5 @@ def _answer(row: dict[str, Any]) -> AnswerRecord:
         answered=row["answered"],
         assessment=row["assessment"],
         id=row["id"],
+        user=row["user"] or "",
     )

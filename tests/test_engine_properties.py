@@ -1,12 +1,15 @@
 """Random conversations (hypothesis): whatever three users send, in whatever order, and
 whatever arrives twice, the engine never fails, help and stop always work, a user's
-events never change another user's data, every stored answer is the user's own and
-answers a real question, and summaries count exactly what is stored.
+events never change data outside the checklists they take part in (removed members,
+strangers, forged buttons and forged or used invitation codes change nothing), every
+stored answer is its giver's own and answers a real question, and summaries count
+exactly what the members stored.
 
 About 400 examples of 10 to 80 events each: about ten thousand events per run."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +21,7 @@ from conversations.commands import COMMANDS as ENGINE_COMMANDS
 from conversations.engine import Engine
 from conversations.events import Event, EventKind, Reply
 from knowledge.schema import Stance
-from storage import Store
+from storage import MemberRole, Store
 
 APOLOGIES = ("Sorry, er ging iets mis", "Sorry, something went wrong")
 TEXTS = [
@@ -68,7 +71,24 @@ FORGED = [
     "cmd:new",
     "sum:3",
     "exp:1",
+    "inv:1",
+    "tm:1",
+    "tm:2",
+    "iw:1:1",
+    "rm:1:2",
+    "rm:2:1",
+    "ho:1:3",
+    "ho:3:1",
+    "lv:1",
+    "lv:2",
+    "ty:1:2",
+    "ty:2:0",
+    "tn:1:2",
+    "jy",
+    "jn",
 ]
+FORGED_CODES = ["ABCDEFGHJK", "abcdefghjk", "", "/join", "x" * 70, "2345-6789"]
+CODE = re.compile(r"/join ([A-Z0-9]{10})")
 USERS = ("prop:a", "prop:b", "prop:c")
 HINTS = ("nl", "en", None)
 
@@ -79,7 +99,18 @@ step = st.one_of(
     st.tuples(st.just("press"), st.integers(min_value=0, max_value=20)),
     st.tuples(st.just("forged"), st.sampled_from(FORGED)),
     st.tuples(st.just("again"), st.none()),
+    st.tuples(st.just("command"), st.sampled_from(["invite", "team", "leave"])),
+    st.tuples(st.just("join"), st.integers(min_value=0, max_value=20)),
+    st.tuples(st.just("macro"), st.sampled_from(["new", "invite", "accept", "remove"])),
+    st.tuples(st.just("macro"), st.sampled_from(["new", "invite", "accept", "remove"])),
 )
+# A few steps people take in a row, so that teams (and removed members) come about often.
+MACROS = {
+    "new": [("command", "new"), ("tap", "cl:"), ("tap", "cx:"), ("tap", "cx:"), ("tap", "cx:")],
+    "invite": [("command", "invite"), ("text", "Anna")],
+    "accept": [("join", None), ("tap", "jy"), ("text", "Bram")],
+    "remove": [("command", "team"), ("tap", "rm:"), ("tap", "ty:")],
+}
 script = st.lists(
     st.tuples(st.integers(min_value=0, max_value=len(USERS) - 1), step), min_size=10, max_size=80
 )
@@ -100,8 +131,22 @@ class User:
         return Event(self.id, kind, data, argument, self.hint, delivery_id=f"d{self.sent}")
 
 
-def next_event(user: User, action: tuple[str, object]) -> Event:
+def next_event(user: User, action: tuple[str, object], codes: list[str]) -> Event:
+    """The user's next event; ``codes`` are the invitation codes anyone was shown."""
     kind, value = action
+    if kind == "join":
+        pool = codes + FORGED_CODES  # used, withdrawn and forged codes stay in the pool
+        chosen = pool[0 if value is None else int(value) % len(pool)]
+        return user.event(
+            EventKind.COMMAND, "join", codes[-1] if value is None and codes else chosen
+        )
+    if kind == "tap":  # the first button whose data starts so, else help
+        data = next(
+            (c.data for r in user.replies for c in r.choices if c.data.startswith(str(value))),
+            None,
+        )
+        if data is not None:
+            return user.event(EventKind.CHOICE, data)
     choices = [choice for reply in user.replies for choice in reply.choices]
     if kind == "text":
         return user.event(EventKind.TEXT, str(value))
@@ -116,34 +161,53 @@ def next_event(user: User, action: tuple[str, object]) -> Event:
     return user.event(EventKind.COMMAND, "help")
 
 
-ROWS_OF = {
-    "users": "SELECT * FROM users WHERE id {op} ? ORDER BY id",
-    "assessments": "SELECT * FROM assessments WHERE user {op} ? ORDER BY id",
-    "answers": "SELECT answers.* FROM answers JOIN assessments"
-    " ON assessments.id = answers.assessment WHERE assessments.user {op} ? ORDER BY answers.id",
-    "positions": "SELECT * FROM positions WHERE user {op} ? ORDER BY user",
-}
+TABLES = ("users", "assessments", "members", "answers", "positions", "invitations")
 
 
-def rows(store: Store, user_id: str, *, others: bool = False) -> list[list[tuple]]:
-    """Every row about ``user_id`` (or, with ``others``, about everyone else)."""
-    op = "!=" if others else "="
-    return [store.db.execute(sql.format(op=op), [user_id]).fetchall() for sql in ROWS_OF.values()]
+def snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every table that holds people's data."""
+    return {t: store.db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+
+
+def memberships(store: Store, user_id: str, roles: tuple[str, ...]) -> set[int]:
+    placeholders = ", ".join("?" for _ in roles)
+    rows = store.db.execute(
+        f"SELECT assessment FROM members WHERE user = ? AND role IN ({placeholders})",
+        [user_id, *roles],
+    )
+    return {row[0] for row in rows}
+
+
+def outside(rows: dict[str, list[tuple]], user_id: str, touched: set[int]) -> dict:
+    """The rows no event of ``user_id`` may change: other people's user and position
+    rows, and everything about checklists outside ``touched``."""
+    return {
+        "users": [r for r in rows["users"] if r[0] != user_id],
+        "positions": [r for r in rows["positions"] if r[0] != user_id],
+        "assessments": [r for r in rows["assessments"] if r[0] not in touched],
+        "members": [r for r in rows["members"] if r[1] not in touched],
+        "answers": [r for r in rows["answers"] if r[1] not in touched],
+        "invitations": [r for r in rows["invitations"] if r[1] not in touched],
+    }
 
 
 def answered_count(store: Store, knowledge, user_id: str, assessment) -> int:
-    """Questions of the checklist whose latest stored answer has a stance or words, a
-    "don't know" not included (reports count those apart)."""
-    latest = store.answers_for(user_id, assessment.id)
-    questions = knowledge.checklist(assessment.checklist).questions
+    """Questions where some member's latest answer has a stance or words (only the user's
+    own when nobody else ever took part); a "don't know" from everyone who answered is not
+    included (reports count those apart)."""
+    if len(store.members(user_id, assessment.id)) > 1:
+        latest = store.team_answers(user_id, assessment.id)
+    else:
+        latest = list(store.answers_for(user_id, assessment.id).values())
     stances = {s.value for s in Stance}
-    return sum(
-        1
-        for q in questions
-        if q.id in latest
-        and (latest[q.id].stance in stances or latest[q.id].text.strip())
-        and latest[q.id].stance != Stance.UNKNOWN.value
-    )
+    given: dict[str, set] = {}
+    for answer in latest:
+        if answer.stance in stances or answer.text.strip():
+            stance = answer.stance if answer.stance in stances else None
+            given.setdefault(answer.question, set()).add(stance)
+    only_unknown = {Stance.UNKNOWN.value}
+    questions = knowledge.checklist(assessment.checklist).questions
+    return sum(1 for q in questions if q.id in given and given[q.id] != only_unknown)
 
 
 def handle(engine: Engine, user: User, event: Event) -> None:
@@ -161,25 +225,40 @@ def test_random_conversations_keep_every_invariant(knowledge, understanding, ste
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.db") as store:
         engine = Engine(knowledge, store, understanding)
         users = [User(user_id, hint) for user_id, hint in zip(USERS, HINTS, strict=True)]
-        for who, action in steps:
+        codes: list[str] = []
+        actions = [
+            (who, part)
+            for who, action in steps
+            for part in (MACROS[action[1]] if action[0] == "macro" else [action])
+        ]
+        for who, action in actions:
             user = users[who]
-            others = rows(store, user.id, others=True)
-            event = next_event(user, action)
+            before = snapshot(store)
+            active = memberships(store, user.id, MemberRole.ACTIVE)
+            event = next_event(user, action, codes)
             repeated = event is user.last
-            mine = rows(store, user.id) if repeated else None
             handle(engine, user, event)
-            assert rows(store, user.id, others=True) == others  # never someone else's rows
+            codes += CODE.findall("\n".join(reply.text for reply in user.replies))
+            after = snapshot(store)
             if repeated:
-                assert rows(store, user.id) == mine  # a redelivery changes nothing
+                assert after == before  # a redelivery changes nothing
+            touched = active | memberships(store, user.id, MemberRole.ACTIVE)
+            if event.kind == EventKind.CHOICE and event.data == "fy":  # /forget confirmed
+                touched |= {r[1] for r in before["members"] if r[2] == user.id}
+            # Strangers, removed members, forged buttons and codes: nothing else changes.
+            assert outside(after, user.id, touched) == outside(before, user.id, touched)
 
         stances = {s.value for s in Stance}
         for user in users:
             for assessment in store.list_assessments(user.id):
-                assert assessment.user == user.id
+                assert assessment.role in MemberRole.ACTIVE
+                owners = [m for m in store.members(user.id, assessment.id) if m.role == "owner"]
+                assert [m.user for m in owners] == [assessment.user]  # exactly one owner
                 questions = {q.id for q in knowledge.checklist(assessment.checklist).questions}
                 for answer in store.answer_history(user.id, assessment.id):
                     assert answer.question in questions
                     assert answer.stance in stances
+                    assert answer.user == user.id
                 # The summary counts exactly what is stored.
                 handle(engine, user, user.event(EventKind.CHOICE, f"sum:{assessment.id}"))
                 total = len(questions)
@@ -198,6 +277,8 @@ def test_random_conversations_keep_every_invariant(knowledge, understanding, ste
             "SELECT (SELECT COUNT(*) FROM answers WHERE assessment NOT IN"
             " (SELECT id FROM assessments)) + (SELECT COUNT(*) FROM assessments WHERE user"
             " NOT IN (SELECT id FROM users)) + (SELECT COUNT(*) FROM positions WHERE user"
-            " NOT IN (SELECT id FROM users))"
+            " NOT IN (SELECT id FROM users)) + (SELECT COUNT(*) FROM members WHERE assessment"
+            " NOT IN (SELECT id FROM assessments)) + (SELECT COUNT(*) FROM assessments WHERE"
+            " id NOT IN (SELECT assessment FROM members WHERE role = 'owner'))"
         ).fetchone()[0]
         assert orphans == 0

@@ -133,11 +133,22 @@ def test_a_database_of_the_first_release_is_migrated_on_open(tmp_path: Path) -> 
     with Store(path, migrations=MIGRATIONS[:1]) as old:
         assert old.schema_version == 1
         old.add_user("u1", "en")
-        kept = old.create_assessment("u1", "union")
-        old.save_answer("u1", kept.id, answer())
+        # The first release's rows, written as it wrote them.
+        old.db.execute(
+            "INSERT INTO assessments (id, user, checklist, created, updated, status, position)"
+            " VALUES (7, 'u1', 'union', '2025-01-01', '2025-01-02', 'paused', 3)"
+        )
+        old.db.execute(
+            "INSERT INTO answers (assessment, question, text, stance, signals, answered)"
+            " VALUES (7, 'union.present', 'Nee', 'no', '[]', '2025-01-02')"
+        )
+        old.db.conn.commit()
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS) >= 2
+        kept = store.assessment("u1", 7)
+        assert (kept.role, kept.position, kept.status, kept.members) == ("owner", 3, "paused", 1)
         assert store.answers_for("u1", kept.id)["union.present"].stance == "no"
+        assert store.answers_for("u1", kept.id)["union.present"].user == "u1"
         assert store.remember_delivery("u1", "u1") is True  # the new table works
 
 

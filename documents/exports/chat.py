@@ -18,6 +18,7 @@ from documents.exports.common import (
     report_date,
     visit_groups,
 )
+from documents.exports.team import discussion_points, members_line
 from documents.summary_model import Summary
 
 CHAT_PART_LIMIT = 4000  # Telegram allows 4096 characters per message; keep a margin
@@ -62,6 +63,7 @@ def _blocks(summary: Summary) -> list[str]:
         "\n".join((labels.counts_heading, *(f"• {line}" for line in counts_lines(summary)))),
     ]
     blocks.append(_findings_block(summary))
+    blocks.append(_discussion_block(summary))
     blocks.extend(_visit_blocks(summary))
     if summary.open_questions:
         numbers = question_numbers(summary, (a.question_id for a in summary.open_questions))
@@ -85,6 +87,20 @@ def _findings_block(summary: Summary) -> str:
             lines.append(f"{icon} {one_line(finding.title)} {source}")
             if finding.advice:
                 lines.append(f"   → {one_line(finding.advice[0])}")
+    return "\n".join(lines)
+
+
+def _discussion_block(summary: Summary) -> str:
+    """A shared checklist: who filled it in and the points to discuss ("" otherwise)."""
+    if summary.team is None:
+        return ""
+    team = summary.team.labels
+    points = discussion_points(summary)
+    lines = [team.disagreements_heading, members_line(summary)]
+    lines.append(team.disagreements_intro if points else team.disagreements_none)
+    for point in points:
+        lines.append(f"• {point.title}")
+        lines += [f"   – {view}" for view in point.views]
     return "\n".join(lines)
 
 

@@ -24,6 +24,8 @@ def summary_data(summary: Summary) -> dict[str, Any]:
     """The summary as plain JSON-ready data, in the model's field order."""
     data: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     for field in fields(summary):
+        if field.name == "team" and summary.team is None:
+            continue  # a checklist filled in by one person has no team section
         if field.name != "labels":
             data[field.name] = _plain(getattr(summary, field.name))
     return data
@@ -42,8 +44,10 @@ def render_json(summary: Summary) -> bytes:
 
 def _plain(value: Any) -> Any:
     """Dataclasses as dicts and tuples as lists, all the way down."""
-    if is_dataclass(value):
-        return {field.name: _plain(getattr(value, field.name)) for field in fields(value)}
+    if is_dataclass(value):  # labels are presentation texts, kept out at every level
+        return {
+            f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "labels"
+        }
     if isinstance(value, tuple | list):
         return [_plain(item) for item in value]
     return value

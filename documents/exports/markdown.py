@@ -19,6 +19,7 @@ from documents.exports.common import (
     title,
     visit_groups,
 )
+from documents.exports.team import discussion_points, members_line
 from documents.summary_model import Summary, SummaryFinding
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
@@ -51,6 +52,7 @@ def render_markdown(summary: Summary) -> bytes:
     out += ["", f"## {inline(labels.counts_heading)}", ""]
     out += [f"- {inline(line)}" for line in counts_lines(summary)]
     out += ["", *_findings(summary)]
+    out += _discussion(summary)
     out += ["", *_visit(summary)]
     out += ["", *_answers(summary)]
     if has_appendix(summary):
@@ -103,6 +105,25 @@ def _finding(summary: Summary, number: int, finding: SummaryFinding) -> list[str
     if finding.references:
         refs = "; ".join(_reference(r.label, r.source) for r in finding.references)
         out += ["", f"**{inline(labels.references_label)}:** {refs}"]
+    return out
+
+
+def _discussion(summary: Summary) -> list[str]:
+    """A shared checklist: who filled it in and the points to discuss."""
+    if summary.team is None:
+        return []
+    team = summary.team.labels
+    out = [
+        "",
+        f"## {inline(team.disagreements_heading)}",
+        "",
+        f"*{inline(members_line(summary))}*",
+    ]
+    points = discussion_points(summary)
+    out += ["", escape(team.disagreements_intro if points else team.disagreements_none)]
+    for point in points:
+        out += ["", f"- [ ] **{inline(point.title)}**"]
+        out += [f"  - {inline(view)}" for view in point.views]
     return out
 
 

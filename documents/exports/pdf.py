@@ -27,6 +27,7 @@ from documents.exports.common import (
     visit_groups,
 )
 from documents.exports.pdf_fonts import FAMILY, FontPlan
+from documents.exports.team import discussion_points, members_line
 from documents.summary_model import Summary, SummaryFinding
 
 INK = (33, 37, 41)
@@ -159,6 +160,7 @@ def render_pdf(summary: Summary) -> bytes:
     _title_block(pdf)
     _counts(pdf)
     _findings(pdf)
+    _discussion(pdf)
     _visit(pdf)
     _answers(pdf)
     _appendix(pdf)
@@ -262,6 +264,22 @@ def _finding(pdf: _ReportPDF, number: int, finding: SummaryFinding) -> None:
         pdf.ln(1)
         refs = "; ".join(one_line(r.label) for r in finding.references)
         pdf.paragraph(f"{labels.references_label}: {refs}", 8.5, color=MUTED)
+
+
+def _discussion(pdf: _ReportPDF) -> None:
+    """A shared checklist: who filled it in and the points to discuss."""
+    if pdf.summary.team is None:
+        return
+    team = pdf.summary.team.labels
+    pdf.heading(team.disagreements_heading)
+    pdf.paragraph(members_line(pdf.summary), color=MUTED)
+    points = discussion_points(pdf.summary)
+    pdf.paragraph(team.disagreements_intro if points else team.disagreements_none)
+    for point in points:
+        pdf.ln(1.5)
+        pdf.paragraph(point.title, BODY_PT, "B")
+        for view in point.views:
+            pdf.hanging("•", view)
 
 
 def _visit(pdf: _ReportPDF) -> None:
@@ -389,3 +407,6 @@ def _all_texts(summary: Summary) -> Iterator[str]:
         yield from (answer.question, answer.answer_text, answer.stance_label, *answer.signals)
     yield from (q.text for q in summary.all_visit_questions)
     yield from (f"{r.label} {r.source}" for r in summary.sources)
+    if summary.team is not None:
+        yield from (members_line(summary), *vars(summary.team.labels).values())
+        yield from (text for p in discussion_points(summary) for text in (p.title, *p.views))

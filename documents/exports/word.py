@@ -30,6 +30,7 @@ from documents.exports.common import (
     title,
     visit_groups,
 )
+from documents.exports.team import discussion_points, members_line
 from documents.summary_model import Summary, SummaryFinding
 
 LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
@@ -51,6 +52,7 @@ def render_docx(summary: Summary) -> bytes:
     _muted(document.add_paragraph(), one_line(summary.context.checklist_title))
     _context(document, summary)
     _findings(document, summary)
+    _discussion(document, summary)
     _visit(document, summary)
     _answers(document, summary)
     if has_appendix(summary):
@@ -160,6 +162,21 @@ def _finding(
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{labels.references_label}: ").bold = True
         _muted(paragraph, "; ".join(one_line(r.label) for r in finding.references))
+
+
+def _discussion(document: WordDocument, summary: Summary) -> None:
+    """A shared checklist: who filled it in and the points to discuss."""
+    if summary.team is None:
+        return
+    team = summary.team.labels
+    document.add_heading(team.disagreements_heading, level=1)
+    _muted(document.add_paragraph(), members_line(summary))
+    points = discussion_points(summary)
+    document.add_paragraph(team.disagreements_intro if points else team.disagreements_none)
+    for point in points:
+        document.add_paragraph().add_run(clean(point.title)).bold = True
+        for view in point.views:
+            document.add_paragraph(clean(view), style="List Bullet")
 
 
 def _visit(document: WordDocument, summary: Summary) -> None:
