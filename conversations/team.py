@@ -62,7 +62,8 @@ def ask_join(turn: Turn, code: str) -> State:
     if not code.strip():
         turn.say("join_how")
         return turn.state
-    offer = turn.store.find_invitation(code)
+    # A pasted link ("https://t.me/<bot>?start=CODE") works like its code.
+    offer = turn.store.find_invitation(code.rsplit("start=", 1)[-1])
     if offer is None:
         turn.say("join_invalid")
         return turn.state

@@ -173,10 +173,13 @@ def test_an_invitation_link_opens_through_start(engine, chat) -> None:
     start_checklist(anna)
     anna.command("invite")
     anna.say("Anna")
-    code = re.search(r"start=([A-Z0-9]{10})", anna.text)[1]
-    bram.command("start", code)
+    link = re.search(r"https://t\.me/imvo_bot\?start=[A-Z0-9]{10}", anna.text)[0]
+    bram.command("start", link.rsplit("=", 1)[1])
     assert bram.state == "join"
     assert "Zoë BV" in bram.text
+    cor = chat("cor")
+    cor.command("join", link)  # the link pasted into the console chat
+    assert cor.state == "join"
 
 
 def team_rows(store, assessment: int) -> list:
