@@ -238,3 +238,20 @@ async def test_the_webhook_answers_200_only_after_storing(
         await asyncio.wait_for(task, 20)
     assert stored is not None  # in the inbox before Telegram got its 200
     assert Inbox(store).state_of("771177:41") == ANSWERED
+
+
+def test_answered_updates_keep_no_content_and_only_the_latest_keys(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.inbox
+
+    monkeypatch.setattr(storage.inbox, "FINISHED_KEPT", 10)
+    inbox = Inbox(store)
+    secret = {"update_id": 1, "message": {"text": "Geheim BV ontslaat bondsleden"}}
+    inbox.accept([InboxItem(f"1:{n}", "tg:1", {**secret, "update_id": n}) for n in range(30)])
+    inbox.finish([f"1:{n}" for n in range(25)])
+    rows = store._query("SELECT key, payload, state FROM inbox ORDER BY rowid", [])
+    assert [row["key"] for row in rows] == [f"1:{n}" for n in range(20, 30)]
+    assert all(row["payload"] is None for row in rows if row["state"] == ANSWERED)
+    assert [item.key for item in inbox.unfinished()] == [f"1:{n}" for n in range(25, 30)]
+    assert inbox.accept([InboxItem("1:22", "tg:1", secret)]) == []  # a late redelivery
