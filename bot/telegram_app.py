@@ -75,7 +75,7 @@ RATE_LIMIT_RETRIES = 3  # RetryAfter (flood control) is retried by AIORateLimite
 RETENTION_INTERVAL = 24 * 60 * 60  # seconds between retention purges
 CHAT_DATA_IDLE = 60 * 60  # seconds: PTB's chat_data of a chat idle this long is dropped
 PRUNE_INTERVAL = 10 * 60  # seconds between chat_data prunes
-CONNECTION_POOL_SIZE = 16  # HTTP connections to the Bot API for sending
+CONNECTION_POOL_SIZE = 8  # HTTP connections to the Bot API for sending
 POOL_TIMEOUT = 30.0  # seconds a request may wait for a free connection
 BUSY_NOTICE_INTERVAL = 60.0  # seconds: "one moment, I am busy" at most this often per chat
 

@@ -101,10 +101,11 @@ class Inbox:
                 "UPDATE inbox SET state = ?, payload = NULL WHERE key = ?",
                 [[state, key] for key in keys],
             )
+            # A range of the oldest rowids (few rows), not the state index (all of them).
             self.store.db.execute(
-                "DELETE FROM inbox WHERE state IN (?, ?) AND rowid <="
-                " (SELECT MAX(rowid) FROM inbox) - ?",
-                [ANSWERED, SKIPPED, FINISHED_KEPT],
+                "DELETE FROM inbox WHERE rowid <= (SELECT MAX(rowid) FROM inbox) - ?"
+                " AND +state IN (?, ?)",
+                [FINISHED_KEPT, ANSWERED, SKIPPED],
             )
 
     def state_of(self, key: str) -> str | None:

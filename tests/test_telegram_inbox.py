@@ -188,3 +188,70 @@ async def test_pending_rows_count_a_try_per_restart(store: Store) -> None:
     inbox.count_try(["1:1"])
     assert [item.tries for item in inbox.unfinished()] == [1]
     assert inbox.state_of("1:1") == PENDING
+
+
+async def test_the_webhook_answers_200_only_after_storing(
+    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase, store: Store
+) -> None:
+    import socket
+
+    import aiohttp
+
+    from bot.telegram_inbox import InboxQueue
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    config = BotConfig(
+        token=TOKEN,
+        api_url=api.base_url,
+        rate_limit=0,
+        webhook_url="https://bot.example.org/tg/hook",
+        webhook_secret="s3cret",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    app = build_application(config, engine, knowledge, update_queue=InboxQueue())
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config, stop, handle_signals=False))
+    await fake.wait_for(lambda: bool(fake.webhook["url"]), wait=10)
+    bob = fake.user(8808, "Bob")
+    update = {"update_id": 41, "message": bob.compose("/help")}
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    stored = None
+    try:
+        for _ in range(50):  # the server may need a moment after setWebhook
+            with contextlib.suppress(aiohttp.ClientConnectionError):
+                async with (
+                    aiohttp.ClientSession() as session,
+                    session.post(
+                        f"http://127.0.0.1:{port}/tg/hook", json=update, headers=headers
+                    ) as response,
+                ):
+                    assert response.status == 200
+                    stored = Inbox(store).state_of("771177:41")
+                    break
+            await asyncio.sleep(0.1)
+        await answered(fake, bob, 0, 10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+    assert stored is not None  # in the inbox before Telegram got its 200
+    assert Inbox(store).state_of("771177:41") == ANSWERED
+
+
+def test_answered_updates_keep_no_content_and_only_the_latest_keys(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.inbox
+
+    monkeypatch.setattr(storage.inbox, "FINISHED_KEPT", 10)
+    inbox = Inbox(store)
+    secret = {"update_id": 1, "message": {"text": "Geheim BV ontslaat bondsleden"}}
+    inbox.accept([InboxItem(f"1:{n}", "tg:1", {**secret, "update_id": n}) for n in range(30)])
+    inbox.finish([f"1:{n}" for n in range(25)])
+    rows = store._query("SELECT key, payload, state FROM inbox ORDER BY rowid", [])
+    assert [row["key"] for row in rows] == [f"1:{n}" for n in range(20, 30)]
+    assert all(row["payload"] is None for row in rows if row["state"] == ANSWERED)
+    assert [item.key for item in inbox.unfinished()] == [f"1:{n}" for n in range(25, 30)]
+    assert inbox.accept([InboxItem("1:22", "tg:1", secret)]) == []  # a late redelivery
