@@ -220,6 +220,12 @@ def _initiative(knowledge: KnowledgeBase, summary: Summary, texts: _Texts) -> li
     return blocks
 
 
+def _country_context(summary: Summary) -> list[Block]:
+    """What the country table knows (ratifications, dated and sourced), when it knows it."""
+    known = summary.context.country_context.strip()
+    return [Block("paragraph", known)] if known else []
+
+
 def _visit_plan(knowledge: KnowledgeBase, summary: Summary, texts: _Texts) -> list[Block]:
     """Whom to meet, what to ask for, the ranked questions, what to look at, the country."""
     country = one_line(summary.context.country) or summary.labels.not_given
@@ -243,6 +249,7 @@ def _visit_plan(knowledge: KnowledgeBase, summary: Summary, texts: _Texts) -> li
         Block("lines", texts("visit.visit_fields")),
         Block("heading", texts("visit.country_heading")),
         Block("paragraph", country_line),
+        *_country_context(summary),
         Block("paragraph", texts("visit.country_check")),
         Block("heading", texts("visit.meet_heading")),
         Block("bullets", items=texts.items("visit.meet")),

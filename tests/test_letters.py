@@ -104,6 +104,9 @@ def test_the_visit_plan_has_people_documents_ranked_questions_and_what_to_see() 
     assert questions[0] == squash(summarise("nl").visit_questions[0].text)
     assert "Nooduitgangen" in text  # unsafe work was found
     assert "Slaapzalen" in text  # forced labour was found
+    markdown = squash(read_back(render_letter(made, Format.MARKDOWN), Format.MARKDOWN))
+    assert "fundamentele ILO-verdragen geratificeerd" in markdown  # the country table
+    assert "NORMLEX" in markdown
 
 
 def test_without_findings_the_initiative_still_makes_the_basic_proposals() -> None:
