@@ -415,6 +415,10 @@ def build_application(
     builder = Application.builder()
     if update_queue is not None:
         builder = builder.update_queue(update_queue)
+    if config.rate_limit:  # 0: no limiter at all (a self-hosted Bot API, load tests)
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
+        )
     app = (
         builder.token(config.token)
         .base_url(config.api_url)
@@ -424,9 +428,6 @@ def build_application(
         # request, so PTB's default of 256 cost most of the CPU with hundreds of chats.
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .pool_timeout(POOL_TIMEOUT)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
-        )
         .concurrent_updates(False)
         .post_init(adapter.post_init)
         .build()
