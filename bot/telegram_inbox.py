@@ -13,10 +13,10 @@ After a restart every unfinished update is handled again, oldest first. Each use
 updates run in order on a queue of their own; different users run at once. An update
 PTB cannot read is tried ``MAX_TRIES`` times, then skipped and logged once, without its
 content; so is one still unfinished after ``MAX_RESTARTS`` restarts (the bot kept
-crashing on it). A user who sends more than
-``RATE_BURST`` messages at once (then USER_RATE_LIMIT a minute) is told to slow down;
-the excess is not stored. In webhook mode PTB's webhook server hands every update
-to ``InboxQueue.put``, which stores it before the server answers Telegram with 200.
+crashing on it). A user who sends more than ``RATE_BURST`` messages at once (then
+USER_RATE_LIMIT a minute) is told to slow down; the excess is not stored. In webhook
+mode PTB's webhook server hands every update to ``InboxQueue.put``, which stores it
+before the server answers Telegram with 200.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.config import BotConfig
+from bot.config import DEFAULT_USER_RATE_LIMIT, BotConfig
 from bot.telegram_app import (
     ALLOWED_UPDATES,
     CONNECTION_POOL_SIZE,
@@ -56,7 +56,7 @@ warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 MAX_TRIES = 3  # an update PTB fails to read or handle this often is skipped
 MAX_RESTARTS = 10  # an update unfinished at this many restarts is skipped (a crash loop)
 RATE_BURST = 20  # messages one user may send at once
-RATE_PER_MINUTE = 30  # then this many a minute (USER_RATE_LIMIT)
+RATE_PER_MINUTE = DEFAULT_USER_RATE_LIMIT  # then this many a minute (USER_RATE_LIMIT)
 POLL_RETRY_PAUSE = 1.0  # seconds after a network error, doubling up to POLL_RETRY_MAX
 POLL_RETRY_MAX = 30.0
 PRUNE_INTERVAL = 60.0  # seconds between forgetting users the rate limiter no longer needs
