@@ -405,7 +405,6 @@ def build_application(
     engine: DialogueEngine,
     knowledge: KnowledgeBase,
     store: Store | None = None,
-    update_queue: asyncio.Queue | None = None,  # type: ignore[type-arg]
 ) -> Application:
     """A PTB Application talking to ``config.api_url`` with every handler registered."""
     if not config.token:
@@ -413,8 +412,6 @@ def build_application(
     quiet_request_logs()
     adapter = TelegramBot(engine, knowledge, config, store)
     builder = Application.builder()
-    if update_queue is not None:
-        builder = builder.update_queue(update_queue)
     if config.rate_limit:  # 0: no limiter at all (a self-hosted Bot API, load tests)
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
@@ -435,15 +432,3 @@ def build_application(
     adapter.register(app)
     app.bot_data["adapter"] = adapter
     return app
-
-
-def webhook_settings(config: BotConfig) -> dict[str, Any]:
-    """Arguments for PTB's webhook server (``run_webhook`` / ``Updater.start_webhook``)."""
-    return {
-        "listen": config.webhook_listen,
-        "port": config.webhook_port,
-        "url_path": config.webhook_path,
-        "webhook_url": config.webhook_url,
-        "secret_token": config.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-    }
