@@ -54,7 +54,7 @@ def serve(config: BotConfig) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from bot.telegram_app import build_application
-    from bot.telegram_inbox import InboxQueue, run
+    from bot.telegram_inbox import run
     from bot.telegram_logging import configure_logging
     from conversations.engine import Engine
     from knowledge import KnowledgeBaseError, default_knowledge
@@ -75,9 +75,7 @@ def serve(config: BotConfig) -> int:
         print(f"Error: cannot open the database {config.db_path}: {error}", file=sys.stderr)
         return EXIT_FAILURE
     try:
-        queue = InboxQueue() if config.webhook_url else None
-        app = build_application(config, Engine(knowledge, store), knowledge, update_queue=queue)
-        run(app, config)
+        run(build_application(config, Engine(knowledge, store), knowledge), config)
     except InvalidToken:
         print(
             "Error: Telegram does not accept this bot token (check TELEGRAM_BOT_TOKEN).",

@@ -411,7 +411,6 @@ def build_application(
     engine: DialogueEngine,
     knowledge: KnowledgeBase,
     store: Store | None = None,
-    update_queue: asyncio.Queue | None = None,  # type: ignore[type-arg]
 ) -> Application:
     """A PTB Application talking to ``config.api_url`` with every handler registered."""
     if not config.token:
@@ -419,8 +418,10 @@ def build_application(
     quiet_request_logs()
     adapter = TelegramBot(engine, knowledge, config, store)
     builder = Application.builder()
-    if update_queue is not None:
-        builder = builder.update_queue(update_queue)
+    if config.rate_limit:  # 0: no limiter at all (a self-hosted Bot API, load tests)
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
+        )
     app = (
         builder.token(config.token)
         .base_url(config.api_url)
@@ -430,9 +431,6 @@ def build_application(
         # request, so PTB's default of 256 cost most of the CPU with hundreds of chats.
         .connection_pool_size(CONNECTION_POOL_SIZE)
         .pool_timeout(POOL_TIMEOUT)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=config.rate_limit, max_retries=RATE_LIMIT_RETRIES)
-        )
         .concurrent_updates(False)
         .post_init(adapter.post_init)
         .build()
@@ -440,15 +438,3 @@ def build_application(
     adapter.register(app)
     app.bot_data["adapter"] = adapter
     return app
-
-
-def webhook_settings(config: BotConfig) -> dict[str, Any]:
-    """Arguments for PTB's webhook server (``run_webhook`` / ``Updater.start_webhook``)."""
-    return {
-        "listen": config.webhook_listen,
-        "port": config.webhook_port,
-        "url_path": config.webhook_path,
-        "webhook_url": config.webhook_url,
-        "secret_token": config.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-    }

@@ -2,7 +2,8 @@
 
 PTB's own Updater tells Telegram an update arrived (by asking for the next offset)
 before it has handled it; a crash in between loses it. Here every update is stored in
-the inbox (storage/inbox.py) first, and only then acknowledged:
+the inbox (storage/inbox.py) first, and only then acknowledged (with a webhook: answered
+200, see telegram_webhook.py):
 
     getUpdates(offset) -> rate limit per user -> inbox.accept (one transaction)
         -> offset moves on (the next getUpdates tells Telegram) -> per-user queue
@@ -13,10 +14,8 @@ After a restart every unfinished update is handled again, oldest first. Each use
 updates run in order on a queue of their own; different users run at once. An update
 PTB cannot read is tried ``MAX_TRIES`` times, then skipped and logged once, without its
 content; so is one still unfinished after ``MAX_RESTARTS`` restarts (the bot kept
-crashing on it). A user who sends more than
-``RATE_BURST`` messages at once (then USER_RATE_LIMIT a minute) is told to slow down;
-the excess is not stored. In webhook mode PTB's webhook server hands every update
-to ``InboxQueue.put``, which stores it before the server answers Telegram with 200.
+crashing on it). A user who sends more than ``RATE_BURST`` messages at once (then
+USER_RATE_LIMIT a minute) is told to slow down; the excess is not stored.
 """
 
 from __future__ import annotations
@@ -35,16 +34,12 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
-from bot.config import BotConfig
-from bot.telegram_app import (
-    ALLOWED_UPDATES,
-    CONNECTION_POOL_SIZE,
-    TelegramBot,
-    webhook_settings,
-)
+from bot.config import DEFAULT_USER_RATE_LIMIT, BotConfig
+from bot.telegram_app import ALLOWED_UPDATES, CONNECTION_POOL_SIZE, TelegramBot
 from bot.telegram_db import in_thread, set_lock_wait
 from bot.telegram_render import language_from_code
 from bot.telegram_send import safe
+from bot.telegram_webhook import start_webhook_server
 from storage import Store
 from storage.inbox import SKIPPED, Inbox, InboxItem
 
@@ -56,7 +51,7 @@ warnings.filterwarnings("ignore", "Please use 'Bot.getUpdates'", PTBUserWarning)
 MAX_TRIES = 3  # an update PTB fails to read or handle this often is skipped
 MAX_RESTARTS = 10  # an update unfinished at this many restarts is skipped (a crash loop)
 RATE_BURST = 20  # messages one user may send at once
-RATE_PER_MINUTE = 30  # then this many a minute (USER_RATE_LIMIT)
+RATE_PER_MINUTE = DEFAULT_USER_RATE_LIMIT  # then this many a minute (USER_RATE_LIMIT)
 POLL_RETRY_PAUSE = 1.0  # seconds after a network error, doubling up to POLL_RETRY_MAX
 POLL_RETRY_MAX = 30.0
 PRUNE_INTERVAL = 60.0  # seconds between forgetting users the rate limiter no longer needs
@@ -294,19 +289,6 @@ class InboxRunner:
         self._flush_wanted.set()
 
 
-class InboxQueue(asyncio.Queue):  # type: ignore[type-arg]
-    """The update queue PTB's webhook server fills: ``put`` stores the update in the
-    inbox before returning, so the server answers Telegram 200 only after that."""
-
-    runner: InboxRunner | None = None
-
-    async def put(self, item: object) -> None:
-        if isinstance(item, Update) and self.runner is not None:
-            await self.runner.accept([item.to_dict()])
-            return
-        await super().put(item)
-
-
 def run(app: Application, config: BotConfig) -> None:
     """Serve until SIGINT/SIGTERM: a webhook when WEBHOOK_URL is set, else long polling."""
     asyncio.run(serve(app, config))
@@ -330,8 +312,6 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal_number, stop.set)
     runner = InboxRunner(app, adapter, adapter.store)
-    if isinstance(app.update_queue, InboxQueue):
-        app.update_queue.runner = runner
     await app.initialize()
     try:
         if app.post_init is not None:
@@ -341,10 +321,20 @@ async def serve(
         await runner.recover()
         if config.webhook_url:
             logger.info("Starting the webhook server on port %d", config.webhook_port)
-            assert app.updater is not None
-            await app.updater.start_webhook(**webhook_settings(config))
+            server = start_webhook_server(
+                runner.accept,
+                config.webhook_listen,
+                config.webhook_port,
+                config.webhook_path,
+                config.webhook_secret or "",
+            )
+            await app.bot.set_webhook(
+                config.webhook_url,
+                secret_token=config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
             await stop.wait()
-            await app.updater.stop()
+            server.stop()
         else:
             logger.info("Starting long polling")
             poller = asyncio.create_task(runner.poll(stop, config.poll_timeout))

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
-import aiohttp
 import pytest
 import yaml
 from telegram.ext import Application
 
 from bot.config import BotConfig
-from bot.telegram_app import MENU_COMMANDS, build_application, webhook_settings
+from bot.telegram_app import MENU_COMMANDS, build_application
 from conversations.events import Attachment, Choice, Event, EventKind, Reply
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import Text
@@ -312,44 +310,6 @@ async def test_heartbeat_file_is_touched(api: FakeBotApi, fake: FakeBot, tmp_pat
                 break
             await asyncio.sleep(0.01)
     assert beat.exists()
-
-
-async def test_webhook_mode_accepts_only_the_secret(api: FakeBotApi, fake: FakeBot) -> None:
-    config = BotConfig(
-        token=TOKEN,
-        api_url=api.base_url,
-        webhook_url="https://bot.example.org/tg/hook",
-        webhook_secret="s3cret",
-        webhook_listen="127.0.0.1",
-        webhook_port=_free_port(),
-    )
-    engine = ScriptedEngine(question)
-    app = build_application(config, engine, KNOWLEDGE)
-    anna = fake.user(1001)
-    async with app:
-        await app.updater.start_webhook(**webhook_settings(config))
-        await app.start()
-        assert fake.webhook == {"url": "https://bot.example.org/tg/hook", "secret_token": "s3cret"}
-        url = f"http://127.0.0.1:{config.webhook_port}/tg/hook"
-        update = {"update_id": 1, "message": anna.compose("/start")}
-        async with aiohttp.ClientSession() as session:
-            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
-            async with session.post(url, json=update, headers=wrong) as response:
-                assert response.status == 403
-            right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
-            async with session.post(url, json=update, headers=right) as response:
-                assert response.status == 200
-        await app.update_queue.join()
-        await app.updater.stop()
-        await app.stop()
-    assert len(engine.events) == 1
-    assert anna.buttons() == ["Ja", "Nee", "Deels"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_presses_on_forged_or_very_old_messages(api: FakeBotApi, fake: FakeBot) -> None:

@@ -191,13 +191,16 @@ async def test_pending_rows_count_a_try_per_restart(store: Store) -> None:
 
 
 async def test_the_webhook_answers_200_only_after_storing(
-    api: FakeBotApi, fake: FakeBot, engine: Engine, knowledge: KnowledgeBase, store: Store
+    api: FakeBotApi,
+    fake: FakeBot,
+    engine: Engine,
+    knowledge: KnowledgeBase,
+    store: Store,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     import socket
 
     import aiohttp
-
-    from bot.telegram_inbox import InboxQueue
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -211,33 +214,35 @@ async def test_the_webhook_answers_200_only_after_storing(
         webhook_listen="127.0.0.1",
         webhook_port=port,
     )
-    app = build_application(config, engine, knowledge, update_queue=InboxQueue())
+    app = build_application(config, engine, knowledge)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, config, stop, handle_signals=False))
     await fake.wait_for(lambda: bool(fake.webhook["url"]), wait=10)
+    assert fake.webhook == {"url": "https://bot.example.org/tg/hook", "secret_token": "s3cret"}
     bob = fake.user(8808, "Bob")
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    poison = {"update_id": 40, "message": {"message_id": 1, "text": "Geheim Giftbedrijf"}}
     update = {"update_id": 41, "message": bob.compose("/help")}
-    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
-    stored = None
+    right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+    statuses, stored = [], []
     try:
-        for _ in range(50):  # the server may need a moment after setWebhook
-            with contextlib.suppress(aiohttp.ClientConnectionError):
-                async with (
-                    aiohttp.ClientSession() as session,
-                    session.post(
-                        f"http://127.0.0.1:{port}/tg/hook", json=update, headers=headers
-                    ) as response,
-                ):
-                    assert response.status == 200
-                    stored = Inbox(store).state_of("771177:41")
-                    break
-            await asyncio.sleep(0.1)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json=update, headers=wrong) as response:
+                statuses.append(response.status)
+            for body in (poison, update):
+                async with session.post(url, json=body, headers=right) as response:
+                    statuses.append(response.status)
+                    stored.append(Inbox(store).state_of(f"771177:{body['update_id']}"))
         await answered(fake, bob, 0, 10)
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
-    assert stored is not None  # in the inbox before Telegram got its 200
+    assert statuses == [403, 200, 200]
+    assert None not in stored  # in the inbox before Telegram got its 200
+    assert Inbox(store).state_of("771177:40") == SKIPPED  # unreadable: skipped, not refused
     assert Inbox(store).state_of("771177:41") == ANSWERED
+    assert "Giftbedrijf" not in caplog.text
 
 
 def test_answered_updates_keep_no_content_and_only_the_latest_keys(
