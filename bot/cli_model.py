@@ -89,6 +89,12 @@ def run_build(args: argparse.Namespace) -> int:
     for name in SHOWN:
         learned, rules = report["learned"][name], report["rules"][name]
         print(f"  {name:<18} {_fmt(learned):>8} {_fmt(rules):>8}")
+    for writer, figures in sorted(report["writers"].items()):
+        print(f"Writer {writer} (held out of training; the rules never saw it):")
+        for name in SHOWN:
+            learned, rules = figures["learned"][name], figures["rules"][name]
+            if learned is not None:
+                print(f"  {name:<18} {_fmt(learned):>8} {_fmt(rules):>8}")
     print(
         f"confirm threshold {report['confirm_threshold']} (types.CONFIRM_THRESHOLD); "
         f"calibration suggests {report['suggested_threshold']} for silent errors <= 3%"

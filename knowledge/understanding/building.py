@@ -7,6 +7,7 @@ trade-off per threshold, from which ``types.CONFIRM_THRESHOLD`` is chosen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ METRICS = (
     "silent_error_rate",
 )
 SILENT_TARGET = 0.03
+# corpus writers ("W1-03.yaml" is writer W1): never seen by the rules' authors, so the
+# rules' figures on them are first scores, and the model's are held-out-writer scores
+WRITER = re.compile(r"^W\d+[A-Z]*$")
 THRESHOLDS = [round(0.5 + 0.01 * step, 2) for step in range(50)]
 
 
@@ -92,13 +96,22 @@ def cross_validate(
     learned_cases: list[Case] = []
     confidences: list[tuple[float, bool]] = []
     reports: list[tuple[str, Report]] = []
+    by_writer: dict[str, dict[str, Any]] = {}
+    writers = sorted({e.group for e in examples if WRITER.match(e.group)})
     for fold in range(FOLDS):
         cases = [e.case for e, f in zip(examples, folds, strict=True) if f == fold]
         understanding.learned = LearnedReader(fold_heads[fold], understanding.evidence)
         learned_cases += cases
         confidences += _confidences(understanding, cases)
         reports.append(("learned", evaluate(understanding, cases)))
+        for writer in writers:
+            own = [e.case for e, f in zip(examples, folds, strict=True) if e.group == writer]
+            if own and folds[next(i for i, e in enumerate(examples) if e.group == writer)] == fold:
+                by_writer[writer] = {"learned": _figures(evaluate(understanding, own))}
     understanding.learned = None
+    for writer in writers:
+        own = [e.case for e in examples if e.group == writer]
+        by_writer[writer]["rules"] = _figures(evaluate(understanding, own))
     pooled = _pool([r for _, r in reports])
     rules = evaluate(understanding, learned_cases)
     rows = tradeoff(confidences)
@@ -108,6 +121,7 @@ def cross_validate(
         "groups": groups,
         "learned": pooled,
         "rules": _figures(rules),
+        "writers": by_writer,
         "confirm_threshold": CONFIRM_THRESHOLD,
         "suggested_threshold": suggested_threshold(rows),
         "tradeoff": rows,

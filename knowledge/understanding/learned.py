@@ -37,6 +37,9 @@ NOT_AN_ANSWER = "none"
 EVIDENCE_WORDS = 3  # words shown for a signal the model found without a rule hit
 TAKE = 0.5  # a class is taken at or above this probability
 MAX_CONFIDENCE = 0.99  # the model is never certain
+# navigation is taken only when fairly sure: a wrong "skip" loses an answer, while a missed
+# one is just read as an answer (and confirmed when unsure)
+TAKE_INTENT = 0.6
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ class LearnedReader:
         probabilities = head.probabilities(features)
         best = int(probabilities.argmax())
         label = head.classes[best]
-        if label == NOT_AN_ANSWER or probabilities[best] < TAKE:
+        if label == NOT_AN_ANSWER or probabilities[best] < TAKE_INTENT:
             return None
         return Intent(label)
 
