@@ -57,6 +57,17 @@ def test_missing_model_is_reported_and_the_rules_take_over(kb_copy: Path) -> Non
     assert understanding.interpret("union.present", "nee").stance == "no"
 
 
+def test_a_damaged_model_leaves_the_rules_in_charge(kb_copy: Path) -> None:
+    import gzip
+
+    model_path(kb_copy).write_bytes(gzip.compress(b'{"format": 1, "heads": {}}', mtime=0))
+    knowledge, _ = check_knowledge(kb_copy, model=False)
+    understanding = Understanding(knowledge)
+    assert understanding.learned is None
+    assert "damaged model" in (understanding.model_problem or "")
+    assert understanding.interpret("union.present", "nee").stance == "no"
+
+
 def test_rules_alone_on_request(understanding: Understanding) -> None:
     rules = Understanding(understanding.knowledge, learned=False)
     assert rules.learned is None

@@ -40,10 +40,13 @@ _BUILT: dict[int, tuple[Any, ...]] = {}
 
 def _load_heads(knowledge: KnowledgeBase) -> tuple[Heads | None, str | None]:
     """The learned heads of this knowledge base, or None with the reason."""
+    path = model_path(knowledge.directory)
     try:
-        return Heads.from_json(read_model(model_path(knowledge.directory))), None
+        return Heads.from_json(read_model(path)), None
     except ModelFileError as error:
         return None, str(error)
+    except (KeyError, TypeError, ValueError) as error:
+        return None, f"{path}: damaged model ({error.__class__.__name__}); rebuild it"
 
 
 def _build(
