@@ -1,21 +1,28 @@
-"""Benchmark answer understanding against a naive fuzzy-matching baseline, in one run.
+"""Benchmark answer understanding: rules alone, the learned model and a naive baseline.
 
-    .venv/bin/python benchmarks/understanding.py [CASES.yaml] [--repeat N]
+    .venv/bin/python benchmarks/understanding.py [--cases FILE ...] [--repeat N]
+    .venv/bin/python benchmarks/understanding.py --cases NEW_BLIND.yaml --record blind4
 
-CASES defaults to ../shared/eval/dev-cases.yaml when present, else the hand-written cases
-in tests/data/. Both matchers use the full shipped knowledge base and the same phrase
-lists; the baseline scores the whole answer with plain ``rapidfuzz.fuzz.WRatio`` against
-every phrase list (no negation, clauses, hedges or typo handling) and takes the best list.
-It reports accuracy and latency (p50/p99 per call) for both, and the ratios
-understanding / baseline. Not part of the test suite.
+For each case file (default: the held-apart sets in tests/data/) it scores, in one run,
+the rule engine alone, the learned model (rules' evidence + learned heads) and a naive
+baseline: plain ``rapidfuzz.fuzz.WRatio`` of the whole answer against every phrase list
+(no negation, clauses, hedges or typo handling). It prints stance accuracy, signal
+precision/recall/F1, FAQ top-1, intent accuracy, confirm rate and silent-error rate (at
+the engine's confirm threshold) and ``interpret`` latency p50/p99, with the ratios
+learned / rules and learned / baseline. ``--record NAME`` appends the figures of a set's
+FIRST scoring to benchmarks/history/understanding.jsonl (set, date, commit, figures per
+engine); a set already recorded is not recorded again. Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -28,14 +35,13 @@ from knowledge.schema import Stance  # noqa: E402
 from knowledge.understanding import Understanding  # noqa: E402
 from knowledge.understanding.evaluation import Case, Report, evaluate, load_cases  # noqa: E402
 from knowledge.understanding.types import (  # noqa: E402
+    CONFIRM_THRESHOLD,
     Intent,
     Interpretation,
     SignalHit,
     TopicMatch,
 )
 
-DEV_CASES = ROOT.parent / "shared" / "eval" / "dev-cases.yaml"
-OWN_CASES = ROOT / "tests" / "data" / "understanding_cases.yaml"
 STANCE_FLOOR = 60.0  # below this best WRatio the baseline says "not an answer"
 SIGNAL_FLOOR = 90.0  # a signal phrase must match this well
 TOPIC_FLOOR = 80.0
@@ -135,46 +141,124 @@ def _interpret_latency(cases: Sequence[Case], matcher: object, repeat: int) -> d
     }
 
 
+ENGINES = ("rules", "learned", "baseline")
+METRICS = (
+    "stance_accuracy",
+    "signal_precision",
+    "signal_recall",
+    "signal_f1",
+    "faq_top1",
+    "intent_accuracy",
+    "confirm_rate",
+    "silent_error_rate",
+)
+HELD_APART = (
+    ROOT / "tests" / "data" / "understanding_cases_fresh.yaml",
+    ROOT / "tests" / "data" / "understanding_cases_unseen.yaml",
+)
+HISTORY = ROOT / "benchmarks" / "history" / "understanding.jsonl"
+
+
+def _commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    return found.stdout.strip() or "unknown"
+
+
+def score_file(path: Path, matchers: dict[str, object], repeat: int) -> dict[str, dict]:
+    """Every engine's figures on one case file."""
+    cases = load_cases(path)
+    figures: dict[str, dict] = {}
+    for name, matcher in matchers.items():
+        report: Report = evaluate(matcher, cases)  # type: ignore[arg-type]
+        row = {metric: getattr(report, metric) for metric in METRICS}
+        row["latency_ms"] = {
+            k: round(v, 4) for k, v in _interpret_latency(cases, matcher, repeat).items()
+        }
+        row["counts"] = report.counts
+        figures[name] = row
+    return figures
+
+
+def show(path: Path, figures: dict[str, dict]) -> None:
+    counts = figures["rules"]["counts"]
+    print(f"\n{path} ({counts['answer']} answer, {counts['faq']} faq, {counts['intent']} intent)")
+    print(
+        f"{'metric':<20} {'rules':>8} {'learned':>8} {'baseline':>8} {'l/rules':>8} {'l/base':>8}"
+    )
+    for metric in METRICS:
+        rules, learned, base = (figures[e][metric] for e in ENGINES)
+        print(
+            f"{metric:<20} {_fmt(rules):>8} {_fmt(learned):>8} {_fmt(base):>8} "
+            f"{_ratio(learned, rules):>8} {_ratio(learned, base):>8}"
+        )
+    for key in ("p50", "p99"):
+        rules, learned, base = (figures[e]["latency_ms"][key] for e in ENGINES)
+        label = f"interpret {key} ms"
+        print(
+            f"{label:<20} {rules:>8.3f} {learned:>8.3f} {base:>8.3f} "
+            f"{_ratio(learned, rules):>8} {_ratio(learned, base):>8}"
+        )
+
+
+def record(name: str, path: Path, figures: dict[str, dict]) -> bool:
+    """Append the first scores of set ``name``; False when it was recorded before."""
+    if HISTORY.exists():
+        for line in HISTORY.read_text(encoding="utf-8").splitlines():
+            if line.strip() and json.loads(line)["set"] == name:
+                return False
+    entry = {
+        "set": name,
+        "file": path.name,
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "commit": _commit(),
+        "engines": figures,
+    }
+    HISTORY.parent.mkdir(parents=True, exist_ok=True)
+    with HISTORY.open("a", encoding="utf-8") as history:
+        history.write(json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n")
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="?", help="case file (default: dev cases or own cases)")
+    parser.add_argument("paths", nargs="*", help="case files (same as --cases)")
+    parser.add_argument("--cases", nargs="+", default=[], help="case files to score")
     parser.add_argument("--repeat", type=int, default=5, help="timing passes over the answers")
+    parser.add_argument(
+        "--record", metavar="NAME", help="record these first scores under NAME in the history"
+    )
     args = parser.parse_args(argv)
-    path = Path(args.cases) if args.cases else DEV_CASES if DEV_CASES.exists() else OWN_CASES
-    cases = load_cases(path)
+    paths = [Path(p) for p in [*args.paths, *args.cases]] or list(HELD_APART)
+    if args.record and len(paths) != 1:
+        parser.error("--record takes exactly one case file")
     knowledge = load_knowledge()
     start = time.perf_counter()
-    understanding = Understanding(knowledge)
+    learned = Understanding(knowledge)
     build_ms = (time.perf_counter() - start) * 1000
-    baseline = Baseline(understanding)
-    ours: Report = evaluate(understanding, cases)
-    theirs: Report = evaluate(baseline, cases)  # type: ignore[arg-type]
-    our_speed = _interpret_latency(cases, understanding, args.repeat)
-    their_speed = _interpret_latency(cases, baseline, args.repeat)
-
-    counts = ours.counts
+    if learned.learned is None:
+        print(f"No learned model: {learned.model_problem}", file=sys.stderr)
+        return 2
+    rules = Understanding(knowledge, learned=False)
+    matchers = {"rules": rules, "learned": learned, "baseline": Baseline(rules)}
+    print(f"Understanding built in {build_ms:.0f} ms; confirm threshold {CONFIRM_THRESHOLD}")
+    for path in paths:
+        figures = score_file(path, matchers, args.repeat)
+        show(path, figures)
+        if args.record:
+            recorded = record(args.record, path, figures)
+            print(
+                f"recorded as {args.record!r} in {HISTORY}"
+                if recorded
+                else f"{args.record!r} is already in {HISTORY}: first scores are kept"
+            )
     print(
-        f"Cases: {path} ({counts['answer']} answer, {counts['faq']} faq, "
-        f"{counts['intent']} intent); understanding built in {build_ms:.0f} ms"
-    )
-    print(f"{'metric':<18} {'understanding':>13} {'baseline':>9} {'ratio':>6}")
-    for name in (
-        "stance_accuracy",
-        "signal_precision",
-        "signal_recall",
-        "signal_f1",
-        "faq_top1",
-        "intent_accuracy",
-    ):
-        mine, base = getattr(ours, name), getattr(theirs, name)
-        print(f"{name:<18} {_fmt(mine):>13} {_fmt(base):>9} {_ratio(mine, base):>6}")
-    for key in ("p50", "p99"):
-        mine, base = our_speed[key], their_speed[key]
-        label = f"interpret {key} ms"
-        print(f"{label:<18} {mine:>13.3f} {base:>9.3f} {_ratio(mine, base):>6}")
-    print(
-        "(ratio = understanding / baseline; for latency lower is better; latency is per "
-        f"interpret call over {args.repeat} passes of the answer cases, full knowledge base)"
+        "\n(l/rules, l/base = learned / rules, learned / baseline; for latency lower is "
+        f"better; latency is per interpret call over {args.repeat} passes, full knowledge base)"
     )
     return 0
 

@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = (
     "bot.cli_export",
     "bot.cli_chat",
     "bot.cli_eval",
+    "bot.cli_model",
     "bot.cli_data",
 )
 

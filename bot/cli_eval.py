@@ -14,6 +14,7 @@ from typing import Any
 from knowledge.loader import DEFAULT_KNOWLEDGE_DIR, check_knowledge
 from knowledge.understanding import Understanding
 from knowledge.understanding.evaluation import CaseFileError, Report, evaluate, load_cases
+from knowledge.understanding.types import CONFIRM_THRESHOLD
 
 # Targets of the product on the development cases (shown beside the metrics).
 TARGETS = {
@@ -84,6 +85,9 @@ def render(report: Report) -> str:
         _metric("signal_f1", report.signal_f1),
         _metric("faq_top1", report.faq_top1),
         _metric("intent_accuracy", report.intent_accuracy),
+        _metric("confirm_rate", report.confirm_rate),
+        _metric("silent_error_rate", report.silent_error_rate),
+        f"  (answers below / wrong at or above the confirm threshold {CONFIRM_THRESHOLD})",
         f"  latency p50 {report.latency_ms['p50']:.3f} ms, p99 {report.latency_ms['p99']:.3f} ms"
         f"  (p99 target {LATENCY_TARGET_P99_MS:.1f} ms)",
         f"Failed cases: {len(report.failures)}",

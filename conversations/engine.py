@@ -24,13 +24,15 @@ from conversations.text_input import MAX_MESSAGE_CHARS, clean_text, has_words
 from conversations.turn import Turn, Understanding
 from knowledge.loader import KnowledgeBase
 from knowledge.schema import LANGUAGES
+from knowledge.understanding.types import CONFIRM_THRESHOLD
 from storage import Position, Store
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "nl"
-# Typed answers understood with less confidence than this are confirmed with the user.
-DEFAULT_CONFIRM_THRESHOLD = 0.7
+# Typed answers understood with less confidence than this are confirmed with the user
+# (the same threshold as ``imvo-coach eval`` reports on).
+DEFAULT_CONFIRM_THRESHOLD = CONFIRM_THRESHOLD
 
 
 def language_from_hint(hint: str | None) -> str:

@@ -44,6 +44,7 @@ from knowledge.schema import (
 )
 from knowledge.understanding.checks import check_lexicon
 from knowledge.understanding.lexicon import load_lexicon
+from knowledge.understanding.model_file import check_model
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
@@ -352,9 +353,12 @@ def _check_taxonomy(
 
 
 def check_knowledge(
-    directory: Path | str = DEFAULT_KNOWLEDGE_DIR,
+    directory: Path | str = DEFAULT_KNOWLEDGE_DIR, *, model: bool = True
 ) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load the knowledge base in ``directory``; return it (or None) and all problems."""
+    """Load the knowledge base in ``directory``; return it (or None) and all problems.
+
+    ``model=False`` skips the check that the learned model matches its examples (for
+    ``imvo-coach model build``, which makes it match)."""
     root = Path(directory)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -393,6 +397,8 @@ def check_knowledge(
     if lexicon is not None:
         question_ids = [q.id for _, c in checklist_entries for q in c.questions]
         check_lexicon(lexicon, taxonomy, question_ids, signals, topics, problems)
+        if model:
+            problems += [Problem(file, message) for file, message in check_model(root)]
 
     knowledge = KnowledgeBase(
         directory=root,

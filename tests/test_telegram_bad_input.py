@@ -135,7 +135,8 @@ BAD_MESSAGES = [
     pytest.param("כן יש", id="rtl-hebrew"),
     pytest.param("\x00\x07\x1b\x7f", id="control"),
     pytest.param("\u200b\u200d\ufeff\u202e", id="zero-width"),
-    pytest.param("<b>nee</b> <script>alert(1)</script> & </pre> &amp; <a href=x>", id="html"),
+    # markup without answer words (markup around "nee" may be read as the answer "nee")
+    pytest.param("<b>hallo</b> <script>alert(1)</script> & </pre> &amp; <a href=x>", id="html"),
     pytest.param("*ja* _nee_ `code` [klik](https://e.vil) ||geheim||", id="markdown"),
     pytest.param("/frobnicate now", id="unknown-command"),
 ]

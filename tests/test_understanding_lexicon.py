@@ -25,8 +25,9 @@ SHARED = REPO.parent / "shared"
 DEV_CASES = SHARED / "eval" / "dev-cases.yaml"
 LEXICON = "understanding"
 MIN_VERBATIM = 12
-# The taxonomy is a verbatim copy of the shared contract; everything else is checked.
-NOT_LEXICON = ("data/taxonomy.yaml",)
+# The taxonomy is a verbatim copy of the shared contract, and the labelled examples the
+# model learns from may hold development cases (issue 10); everything else is checked.
+NOT_LEXICON = ("data/taxonomy.yaml", "data/understanding/examples/")
 
 
 def test_shipped_lexicon_loads_and_covers_every_intent() -> None:

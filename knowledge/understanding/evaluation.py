@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from knowledge.schema import Stance
+from knowledge.understanding.types import CONFIRM_THRESHOLD
 from knowledge.understanding.understanding import Understanding
 
 KINDS = ("answer", "faq", "intent")
@@ -54,6 +55,8 @@ class Report:
     signal_f1: float | None
     faq_top1: float | None
     intent_accuracy: float | None
+    confirm_rate: float | None  # answers below the confirm threshold (the bot asks)
+    silent_error_rate: float | None  # answers with a wrong stance at or above it (stored)
     counts: dict[str, int]
     latency_ms: dict[str, float]
     failures: list[dict[str, Any]] = field(default_factory=list)
@@ -66,6 +69,8 @@ class Report:
             "signal_f1": self.signal_f1,
             "faq_top1": self.faq_top1,
             "intent_accuracy": self.intent_accuracy,
+            "confirm_rate": self.confirm_rate,
+            "silent_error_rate": self.silent_error_rate,
             "counts": self.counts,
             "latency_ms": self.latency_ms,
             "failures": self.failures,
@@ -152,10 +157,11 @@ def evaluate(
     understanding: Understanding,
     cases: Sequence[Case],
     clock: Callable[[], float] = time.perf_counter,
+    threshold: float = CONFIRM_THRESHOLD,
 ) -> Report:
-    """Run every case once and score it."""
+    """Run every case once and score it; ``threshold`` is the engine's confirm threshold."""
     counts = dict.fromkeys(KINDS, 0)
-    stance_ok = faq_ok = intent_ok = 0
+    stance_ok = faq_ok = intent_ok = confirmed = silent = 0
     true_pos = false_pos = false_neg = 0
     latencies: list[float] = []
     failures: list[dict[str, Any]] = []
@@ -171,6 +177,9 @@ def evaluate(
             false_pos += len(got - expected)
             false_neg += len(expected - got)
             stance_ok += stance == case.stance
+            sure = result.confidence >= threshold
+            confirmed += not sure
+            silent += sure and stance != case.stance
             if stance != case.stance or expected != got:
                 failures.append(
                     {
@@ -230,6 +239,8 @@ def evaluate(
         signal_f1=f1,
         faq_top1=_ratio(faq_ok, counts["faq"]),
         intent_accuracy=_ratio(intent_ok, counts["intent"]),
+        confirm_rate=_ratio(confirmed, counts["answer"]),
+        silent_error_rate=_ratio(silent, counts["answer"]),
         counts=counts,
         latency_ms={"p50": _percentile(latencies, 0.5), "p99": _percentile(latencies, 0.99)},
         failures=failures,

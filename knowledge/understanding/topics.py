@@ -56,9 +56,22 @@ class TopicFinder:
             self.blockers.add(compile_phrase(phrase, normaliser), None)
 
     def lookup(self, text: str) -> TopicMatch | None:
-        tokens = self.normaliser.tokens(text or "")
-        if not tokens.words or self.blockers.find(tokens):
+        scores, blocked = self.scores(text)
+        if blocked or not scores:
             return None
+        best = max(scores, key=lambda topic: scores[topic])
+        score = min(100.0, scores[best])
+        if score < self.settings.min_score:
+            return None
+        return TopicMatch(best, round(score, 1))
+
+    def scores(self, text: str) -> tuple[dict[str, float], bool]:
+        """Every topic's evidence score, and whether the text asks what is never answered."""
+        tokens = self.normaliser.tokens(text or "")
+        if not tokens.words:
+            return {}, False
+        if self.blockers.find(tokens):
+            return {}, True
         scores: dict[str, float] = {}
         strong_seen: dict[str, int] = {}
         for match in select_longest(self.index.find(tokens)):
@@ -90,10 +103,4 @@ class TopicFinder:
                     scores[topic] = max(scores.get(topic, 0.0), similarity) + bonus
                 elif topic in scores:
                     scores[topic] += bonus
-        if not scores:
-            return None
-        best = max(scores, key=lambda topic: scores[topic])
-        score = min(100.0, scores[best])
-        if score < self.settings.min_score:
-            return None
-        return TopicMatch(best, round(score, 1))
+        return scores, False

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from knowledge.understanding.answers import AnswerReader
 from knowledge.understanding.compiled import Compiled, compile_lexicon
 from knowledge.understanding.intents import IntentFinder
+from knowledge.understanding.learned import Evidence, Heads, LearnedReader
+from knowledge.understanding.model_file import ModelFileError, model_path, read_model
 from knowledge.understanding.topics import TopicFinder
 from knowledge.understanding.types import Intent, Interpretation, TopicMatch
 
@@ -36,9 +38,20 @@ MAX_BUILT = 4  # knowledge bases whose compiled lexicon is kept (tests build sev
 _BUILT: dict[int, tuple[Any, ...]] = {}
 
 
+def _load_heads(knowledge: KnowledgeBase) -> tuple[Heads | None, str | None]:
+    """The learned heads of this knowledge base, or None with the reason."""
+    path = model_path(knowledge.directory)
+    try:
+        return Heads.from_json(read_model(path)), None
+    except ModelFileError as error:
+        return None, str(error)
+    except (KeyError, TypeError, ValueError) as error:
+        return None, f"{path}: damaged model ({error.__class__.__name__}); rebuild it"
+
+
 def _build(
     knowledge: KnowledgeBase,
-) -> tuple[Compiled, AnswerReader, TopicFinder, IntentFinder]:
+) -> tuple[Compiled, AnswerReader, TopicFinder, IntentFinder, Heads | None, str | None]:
     """Compile the lexicon once per knowledge base: every later call only looks up."""
     lexicon = knowledge.lexicon
     question_texts = [
@@ -53,6 +66,7 @@ def _build(
         AnswerReader(compiled, knowledge.questions),
         TopicFinder(compiled.normaliser, lexicon.topics, knowledge.topics),
         IntentFinder(compiled, lexicon.intent_settings),
+        *_load_heads(knowledge),
     )
 
 
@@ -61,10 +75,12 @@ class Understanding:
 
     All phrases are compiled when the first object for a knowledge base is made (and
     reused by later ones), so each call only normalises the text and looks words up in
-    prepared indexes.
+    prepared indexes. With the learned model of the knowledge base (``imvo-coach model
+    build``), its heads decide, taking the rules' reading as evidence; ``learned=False``
+    (or no model file: ``model_problem`` says why) uses the rules alone.
     """
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, *, learned: bool = True) -> None:
         lexicon = knowledge.lexicon
         if lexicon is None:
             raise ValueError("the knowledge base has no understanding lexicon")
@@ -80,16 +96,27 @@ class Understanding:
             # collections short (otherwise one call in a hundred pays milliseconds).
             gc.collect()
             gc.freeze()
-        _, self.compiled, self.answers, self.topics, self.intents = built
+        _, self.compiled, self.answers, self.topics, self.intents, heads, problem = built
+        self.model_problem = problem
+        self.evidence = Evidence(self.answers, self.topics, self.intents, knowledge.questions)
+        self.learned: LearnedReader | None = None
+        if learned and heads is not None:
+            self.learned = LearnedReader(heads, self.evidence)
 
     def interpret(self, question_id: str, text: str) -> Interpretation:
         """What ``text`` says in answer to question ``question_id``."""
+        if self.learned is not None:
+            return self.learned.interpret(question_id, text)
         return self.answers.interpret(question_id, text)
 
     def lookup(self, text: str) -> TopicMatch | None:
         """The knowledge topic ``text`` asks about, or None when no topic fits."""
+        if self.learned is not None:
+            return self.learned.lookup(text)
         return self.topics.lookup(text)
 
     def detect_intent(self, text: str) -> Intent | None:
         """The navigation ``text`` asks for, or None when it is not navigation."""
+        if self.learned is not None:
+            return self.learned.detect_intent(text)
         return self.intents.detect(text)

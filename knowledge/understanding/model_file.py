@@ -1,0 +1,148 @@
+"""The learned model on disk: one gzipped JSON file, byte-identical for the same examples.
+
+Weights are float16 (base64), biases and temperatures rounded, keys sorted and the gzip
+header carries no time stamp, so rebuilding from the same examples and knowledge base
+gives the same bytes. Reading needs only numpy; scikit-learn is used to build it.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.understanding.features import Features
+
+FORMAT = 1
+MODEL_DIR = Path("understanding") / "model"  # inside the knowledge directory
+MODEL_NAME = "model.json.gz"
+DIGEST_NAME = "examples.sha256"  # beside the model: which examples it was built from
+EXAMPLES_DIR = Path("understanding") / "examples"
+DECIMALS = 4
+
+
+class ModelFileError(Exception):
+    """The model file is missing, unreadable or does not match its examples."""
+
+
+def model_path(knowledge_dir: Path) -> Path:
+    return knowledge_dir / MODEL_DIR / MODEL_NAME
+
+
+def examples_dir(knowledge_dir: Path) -> Path:
+    return knowledge_dir / EXAMPLES_DIR
+
+
+def examples_digest(knowledge_dir: Path) -> str:
+    """SHA-256 over the example files (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for path in sorted(examples_dir(knowledge_dir).glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def check_model(knowledge_dir: Path) -> list[tuple[str, str]]:
+    """(file, problem) when the examples exist but the model is missing or stale."""
+    if not examples_dir(knowledge_dir).is_dir():
+        return []
+    where = (MODEL_DIR / MODEL_NAME).as_posix()
+    if not model_path(knowledge_dir).is_file():
+        return [(where, "missing; run 'imvo-coach model build'")]
+    digest_file = knowledge_dir / MODEL_DIR / DIGEST_NAME
+    recorded = digest_file.read_text().strip() if digest_file.is_file() else ""
+    if recorded != examples_digest(knowledge_dir):
+        return [(where, "built from other examples; run 'imvo-coach model build'")]
+    return []
+
+
+def encode_weights(weights: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(weights, dtype="<f2").tobytes()).decode()
+
+
+def write_model(path: Path, model: dict[str, Any]) -> None:
+    """Write ``model`` deterministically (sorted keys, no gzip time stamp)."""
+    payload = json.dumps(model, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(payload.encode(), compresslevel=9, mtime=0))
+    (path.parent / DIGEST_NAME).write_text(f"{model['examples_digest']}\n")
+
+
+def read_model(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(gzip.decompress(path.read_bytes()))
+    except FileNotFoundError as error:
+        raise ModelFileError(f"{path}: no model; run 'imvo-coach model build'") from error
+    except (OSError, ValueError) as error:
+        raise ModelFileError(f"{path}: unreadable model ({error.__class__.__name__})") from error
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelFileError(f"{path}: model format is not {FORMAT}; rebuild it")
+    return data
+
+
+@dataclass(frozen=True)
+class Head:
+    """One linear head: weights per feature and class, a bias, and its temperatures."""
+
+    classes: tuple[str, ...]
+    index: dict[str, int]
+    weights: np.ndarray  # (features, classes) float32
+    bias: np.ndarray
+    temperature: dict[str, float]  # "plain" and "doubt"
+    softmax: bool  # one class of many; else each class on its own (sigmoid)
+
+    @classmethod
+    def from_json(cls, spec: dict[str, Any]) -> Head:
+        features = spec["features"]
+        raw = base64.b64decode(spec["weights"])
+        weights = np.frombuffer(raw, dtype="<f2").astype(np.float32)
+        weights = weights.reshape(len(features), len(spec["classes"]))
+        return cls(
+            classes=tuple(spec["classes"]),
+            index={name: row for row, name in enumerate(features)},
+            weights=weights,
+            bias=np.asarray(spec["bias"], dtype=np.float32),
+            temperature=dict(spec["temperature"]),
+            softmax=bool(spec["softmax"]),
+        )
+
+    def logits(self, features: Features) -> np.ndarray:
+        rows: list[int] = []
+        values: list[float] = []
+        index = self.index
+        for name, value in features.items():
+            row = index.get(name)
+            if row is not None:
+                rows.append(row)
+                values.append(value)
+        if not rows:
+            return self.bias.copy()
+        return np.asarray(values, dtype=np.float32) @ self.weights[rows] + self.bias
+
+    def probabilities(self, features: Features, doubt: bool = False) -> np.ndarray:
+        """Calibrated probabilities (temperature-scaled) per class."""
+        key = "doubt" if doubt and "doubt" in self.temperature else "plain"
+        scaled = self.logits(features) / self.temperature[key]
+        if self.softmax:
+            scaled = np.exp(scaled - scaled.max())
+            return scaled / scaled.sum()
+        return 1.0 / (1.0 + np.exp(-scaled))
+
+    def contributions(
+        self, features: Features, column: int, prefix: str
+    ) -> list[tuple[str, float]]:
+        """The features with ``prefix`` that pushed class ``column`` up, strongest first."""
+        found = [
+            (name, float(self.weights[self.index[name], column]) * value)
+            for name, value in features.items()
+            if name.startswith(prefix) and name in self.index
+        ]
+        return sorted((item for item in found if item[1] > 0), key=lambda item: -item[1])
