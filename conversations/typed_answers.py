@@ -106,18 +106,26 @@ def _keep_finding(
     understood: Interpretation,
 ) -> State:
     """Stores the finding now (without a stance), says what was heard, asks the question."""
-    answer = with_heard(turn, assessment, _answer_of(question, text, understood))
-    answer = AnswerRecord(question.id, answer.text, None, answer.signals, None)
-    turn.store.save_answer(turn.user_id, assessment.id, answer)
-    turn.data["heard"] = {"index": assessment.position, "text": answer.text}
+    keep_findings(turn, assessment, _answer_of(question, text, understood))
+    return ask_question(turn)
+
+
+def keep_findings(turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord) -> None:
+    """Stores the findings stated in ``answer`` without a stance and says what was heard;
+    the answer given next on this question keeps them."""
+    stated = tuple(hit for hit in answer.signals if not hit.implied)
+    kept = AnswerRecord(answer.question, answer.text, None, stated, None)
+    kept = with_heard(turn, assessment, kept)
+    kept = AnswerRecord(kept.question, kept.text, None, kept.signals, None)
+    turn.store.save_answer(turn.user_id, assessment.id, kept)
+    turn.data["heard"] = {"index": assessment.position, "text": kept.text}
     titles = []
-    for hit in answer.signals:
+    for hit in kept.signals:
         signal = turn.knowledge.signals.get(hit.signal)
         title = signal.title.get(turn.language).lower() if signal else hit.signal
         if title not in titles:
             titles.append(title)
     turn.say("heard", findings=", ".join(titles))
-    return ask_question(turn)
 
 
 # -- confirming an unsure answer ----------------------------------------------------------
@@ -196,8 +204,13 @@ def confirm_pending(turn: Turn) -> State:
 
 
 def reject_pending(turn: Turn) -> State:
-    """Forgets the unsure understanding and asks the question again with its buttons."""
+    """Forgets the unsure stance and asks the question again with its buttons; findings the
+    text stated are kept (and echoed), never dropped with the stance."""
+    found = current_question(turn)
+    answer = _pending_answer(turn, found[1]) if found else None
     turn.data.pop("pending", None)
+    if found is not None and answer is not None and any(not s.implied for s in answer.signals):
+        keep_findings(turn, found[0], answer)
     turn.say("choose_yourself")
     return ask_question(turn)
 

@@ -215,3 +215,22 @@ def test_shipped_understanding_keeps_a_finding_named_in_another_answer(
     kept = _answers(store)["policy.exists"]
     assert "anti_union_dismissal" in {s.signal for s in kept.signals}
     assert "Ik hoor:" in output.getvalue()
+
+
+def test_a_finding_in_a_rejected_reading_is_kept(knowledge, store, tmp_path) -> None:
+    said = "ze hebben drie bondsleden ontslagen, dat speelt hier"
+    scripted = ScriptedUnderstanding(
+        {said: (Stance.YES, [("anti_union_dismissal", "bondsleden ontslagen", False)], 0.6)}
+    )
+    chat, output = _console(knowledge, store, scripted, tmp_path)
+    chat.run_script([*POLICY_START, said])
+    assert "Ik begrijp: Ja — klopt dat?" in output.getvalue()
+    chat.run_script(["2"])  # "Nee, ik kies zelf": the stance goes, the finding stays
+    kept = _answers(store)["policy.exists"]
+    assert kept.stance is None
+    assert [s.signal for s in kept.signals] == ["anti_union_dismissal"]
+    assert "Ik hoor:" in output.getvalue()
+    chat.run_script(["2"])  # then Nee by button: both kept
+    answer = _answers(store)["policy.exists"]
+    assert answer.stance == Stance.NO.value
+    assert {s.signal for s in answer.signals} == {"anti_union_dismissal", "no_policy"}

@@ -154,9 +154,16 @@ class LearnedReader:
                 hit = rule_hits.get(signal)
                 words = hit.evidence if hit else self._evidence(reading, features, column)
                 hits.append(SignalHit(signal, words, False))
+        taken = {hit.signal for hit in hits}
         for signal, hit in rule_hits.items():
-            if signal not in learned and signal != own and not hit.implied:
+            if signal in taken or signal == own or hit.implied:
+                continue
+            if signal not in learned:
                 hits.append(hit)  # too few examples to learn it: the rule decides
+            elif stance is None:
+                # Not an answer to the question: the signal head learned only from answers,
+                # so a finding the rules read in it is kept (the bot echoes it and asks).
+                hits.append(hit)
         return tuple(hits)
 
     def _evidence(self, reading: Reading, features: dict[str, float], column: int) -> str:
