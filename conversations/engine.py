@@ -16,9 +16,10 @@ import warnings
 from collections import deque
 
 from conversations.choices import decode
-from conversations.dispatch import PROMPTS, STEPS, on_command, on_press, on_text, reprompt
+from conversations.dispatch import PROMPTS, STEPS, on_command, on_text, reprompt
 from conversations.errors import FlowTableError, InvalidTransition
 from conversations.events import Event, EventKind, Reply
+from conversations.presses import on_press
 from conversations.states import ANY, TRANSITIONS, State, allowed_targets
 from conversations.text_input import MAX_MESSAGE_CHARS, clean_text, has_words
 from conversations.turn import Turn, Understanding
