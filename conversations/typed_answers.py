@@ -53,19 +53,19 @@ def answer_by_text(turn: Turn, text: str) -> State:
         return ask_question(turn)  # "Heeft Bangladesh C87 geratificeerd", "?" or not
     understood = turn.understanding.interpret(question.id, text)
     has_stance = understood.stance is not None and understood.stance in question.answers
-    sure = has_stance and understood.confidence >= turn.confirm_threshold
+    sure = has_stance and understood.is_sure(turn.confirm_threshold)
     if reads_as_question(turn, text):
         topic = turn.understanding.lookup(text)
         if topic is not None and not sure and answer_knowledge_question(turn, text):
             return ask_question(turn)
         if has_stance and (topic is not None or looks_like_question(text)):
             answer = _answer_of(question, text, understood)
-            turn.data["pending"] = _pending(assessment.position, answer, ANSWER_OR_QUESTION)
+            turn.data["pending"] = _pending(assessment.position, answer, ANSWER_OR_QUESTION, sure)
             return ask_confirm(turn)
     if not has_stance:
         return _no_answer(turn, assessment, question, text, understood)
     answer = _answer_of(question, text, understood)
-    return _store_or_confirm(turn, assessment, answer)
+    return _store_or_confirm(turn, assessment, answer, sure)
 
 
 def _answer_of(question: Question, text: str, understood: Interpretation) -> AnswerRecord:
@@ -74,8 +74,10 @@ def _answer_of(question: Question, text: str, understood: Interpretation) -> Ans
     return AnswerRecord(question.id, text, stance, signals, understood.confidence)
 
 
-def _store_or_confirm(turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord) -> State:
-    if (answer.confidence or 0.0) >= turn.confirm_threshold:
+def _store_or_confirm(
+    turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord, sure: bool
+) -> State:
+    if sure:
         return record_answer(turn, assessment, answer, typed=True)
     turn.data["pending"] = _pending(assessment.position, answer)
     return ask_confirm(turn)
@@ -131,10 +133,13 @@ def keep_findings(turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord
 # -- confirming an unsure answer ----------------------------------------------------------
 
 
-def _pending(index: int, answer: AnswerRecord, kind: str = "unsure") -> dict[str, Any]:
+def _pending(
+    index: int, answer: AnswerRecord, kind: str = "unsure", sure: bool = False
+) -> dict[str, Any]:
     return {
         "index": index,
         "kind": kind,
+        "sure": sure,  # understood surely (only asked because it might be a question)
         "text": answer.text,
         "stance": answer.stance,
         "confidence": answer.confidence,
@@ -195,11 +200,12 @@ def confirm_pending(turn: Turn) -> State:
     found = current_question(turn)
     answer = _pending_answer(turn, found[1]) if found else None
     kind = _pending_kind(turn)
-    turn.data.pop("pending", None)
+    pending = turn.data.pop("pending", None)
     if found is None or answer is None:
         return continue_work(turn)
     if kind == ANSWER_OR_QUESTION:
-        return _store_or_confirm(turn, found[0], answer)
+        sure = isinstance(pending, dict) and pending.get("sure") is True
+        return _store_or_confirm(turn, found[0], answer, sure)
     return record_answer(turn, found[0], answer, typed=True)
 
 
@@ -261,4 +267,6 @@ def _correct(
         turn.say("choose_yourself")
         return ask_question(turn)
     corrected = _answer_of(question, f"{earlier.text} — {text}", understood)
-    return _store_or_confirm(turn, assessment, corrected)
+    return _store_or_confirm(
+        turn, assessment, corrected, understood.is_sure(turn.confirm_threshold)
+    )

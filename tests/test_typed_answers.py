@@ -28,9 +28,9 @@ class ScriptedUnderstanding:
         self.topics = topics or {}
 
     def interpret(self, question_id: str, text: str) -> Interpretation:
-        stance, signals, confidence = self.answers.get(text, (None, (), 0.0))
+        stance, signals, confidence, *hedged = self.answers.get(text, (None, (), 0.0))
         hits = tuple(SignalHit(s, e, implied) for s, e, implied in signals)
-        return Interpretation(question_id, stance, hits, confidence)
+        return Interpretation(question_id, stance, hits, confidence, bool(hedged and hedged[0]))
 
     def lookup(self, text: str) -> TopicMatch | None:
         topic = self.topics.get(text)
@@ -123,6 +123,34 @@ def test_text_that_may_be_a_question_or_an_answer_is_asked_about(
     chat.run_script([typed, "1"])  # asked again; now "Mijn antwoord"
     answer = _answers(store)["union.legal_context"]
     assert (answer.stance, answer.text) == (Stance.NO.value, typed)
+
+
+def test_a_hedged_lean_is_confirmed_however_likely_the_reading(knowledge, store, tmp_path) -> None:
+    guess = "volgens mij wel, het staat op intranet"
+    scripted = ScriptedUnderstanding(
+        {guess: (Stance.YES, (), 0.97, True), "ja": (Stance.YES, (), 0.99)}
+    )
+    chat, output = _console(knowledge, store, scripted, tmp_path)
+    chat.run_script([*POLICY_START, guess])
+    assert "Ik begrijp: Ja — klopt dat?" in output.getvalue()
+    assert _answers(store) == {}  # a guess is not stored before the user says so
+
+    chat.run_script(["ja"])
+    answer = _answers(store)["policy.exists"]
+    assert (answer.stance, answer.text) == (Stance.YES.value, guess)
+
+
+def test_a_hedged_answer_that_may_be_a_question_is_still_confirmed(
+    knowledge, store, tmp_path
+) -> None:
+    typed = "ik denk het niet?"
+    scripted = ScriptedUnderstanding({typed: (Stance.NO, (), 0.95, True)})
+    chat, output = _console(knowledge, store, scripted, tmp_path)
+    chat.run_script([*UNION_START, typed])
+    assert "Is dit een vraag of je antwoord?" in output.getvalue()
+    chat.run_script(["1"])  # "Mijn antwoord"
+    assert "Ik begrijp: Nee — klopt dat?" in output.getvalue()
+    assert _answers(store) == {}
 
 
 def test_a_correction_in_words_at_the_confirmation_is_the_new_answer(
@@ -234,3 +262,29 @@ def test_a_finding_in_a_rejected_reading_is_kept(knowledge, store, tmp_path) -> 
     answer = _answers(store)["policy.exists"]
     assert answer.stance == Stance.NO.value
     assert {s.signal for s in answer.signals} == {"anti_union_dismissal", "no_policy"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stance"),
+    [
+        ("volgens mij wel", Stance.YES),
+        ("ik denk het niet hoor", Stance.NO),
+        ("I don't think so", Stance.NO),
+        ("wss niet", Stance.NO),
+    ],
+)
+def test_shipped_understanding_reads_a_guess_as_its_lean_and_confirms_it(typed, stance) -> None:
+    """Labelling guide, hedges: a guess that leans is that stance, and the bot confirms it."""
+    from knowledge.understanding import interpret
+
+    understood = interpret("policy.exists", typed)
+    assert (understood.stance, understood.hedged, understood.is_sure()) == (stance, True, False)
+
+
+@pytest.mark.parametrize(
+    "typed", ["geen idee", "ik denk het wel, maar ik weet het niet zeker", "nee, geen beleid"]
+)
+def test_shipped_understanding_does_not_call_plain_answers_guesses(typed) -> None:
+    from knowledge.understanding import interpret
+
+    assert interpret("policy.exists", typed).hedged is False

@@ -57,5 +57,7 @@ class AnswerReader:
         triggers = find_triggers(self.compiled, tokens, found, scopes, question_id)
         decision = decide_stance(self.compiled, question, tokens, selected, scopes, triggers)
         hits = signal_hits(question, decision.stance, tokens, triggers, decision.evidence)
-        interpretation = Interpretation(question_id, decision.stance, hits, decision.confidence)
+        interpretation = Interpretation(
+            question_id, decision.stance, hits, decision.confidence, decision.hedged
+        )
         return Reading(interpretation, tokens, selected, triggers, decision)

@@ -63,7 +63,9 @@ def _confidences(understanding: Understanding, cases: Sequence[Case]) -> list[tu
         if case.kind == "answer":
             result = understanding.interpret(case.question, case.text)
             stance = result.stance.value if result.stance else None
-            found.append((result.confidence, stance == case.stance))
+            # a hedged lean, or a text read as no answer, is always asked about
+            confidence = result.confidence if result.is_sure(0.0) else -1.0
+            found.append((confidence, stance == case.stance))
     return found
 
 

@@ -177,7 +177,7 @@ def evaluate(
             false_pos += len(got - expected)
             false_neg += len(expected - got)
             stance_ok += stance == case.stance
-            sure = result.confidence >= threshold
+            sure = result.is_sure(threshold)
             confirmed += not sure
             silent += sure and stance != case.stance
             if stance != case.stance or expected != got:

@@ -129,7 +129,9 @@ class LearnedReader:
         stance = None if label == NOT_AN_ANSWER else Stance(label)
         hits = self._signals(reading, features, question, stance)
         confidence = round(min(float(probabilities[best]), MAX_CONFIDENCE), 3)
-        return Interpretation(question_id, stance, hits, confidence)
+        guessed = reading.decision is not None and reading.decision.hedged
+        hedged = guessed and stance not in (None, Stance.UNKNOWN)
+        return Interpretation(question_id, stance, hits, confidence, hedged)
 
     def _signals(
         self,

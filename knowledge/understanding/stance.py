@@ -85,6 +85,7 @@ class _Ballot(ClauseRules):
         self.said_sarcasm = False
         self.hedged: set[int] = set()
         self.hedged_guesses: list[int] = []  # clauses of "ik denk het wel"-like cues
+        self.hedged_clauses: set[int] = set()  # clauses softened by any hedge
         self.doubts: list[int] = []  # clauses of "ik weet het niet zeker"-like cues
         self.practice: list[int] = []  # clauses that open with "but in practice"
         self.minimisers: list[tuple[int, Vote]] = []  # (sentence, vote)
@@ -174,6 +175,7 @@ class _Ballot(ClauseRules):
                 third_person.setdefault(info.clause, match.start)
             elif kind is Kind.HEDGE:
                 self.hedged.add(info.sentence)
+                self.hedged_clauses.add(info.clause)
             elif kind is Kind.SARCASM:
                 self.sarcasm = True
                 # a wink emoji becomes one word; "yeah right" or "en ik ben de paus" are said
@@ -203,6 +205,7 @@ class _Ballot(ClauseRules):
                 vote = Vote(entry.stance, weight, match.positions, "cue")
                 if entry.hedged:
                     self.hedged.add(info.sentence)
+                    self.hedged_clauses.add(info.clause)
                     if entry.stance in (Stance.YES, Stance.NO):
                         self.hedged_guesses.append(info.clause)
                 if entry.stance is Stance.UNKNOWN:
@@ -392,7 +395,14 @@ class _Ballot(ClauseRules):
             confidence = STATEMENT_CONFIDENCE
         strongest = max((v for v in votes if v.stance is best), key=lambda v: v.weight)
         confidence = round(max(0.05, min(confidence, 0.99)), 3)
-        return Decision(best, confidence, strongest.positions, votes)
+        hedged = best is not Stance.UNKNOWN and self._hedged_vote(strongest)
+        return Decision(best, confidence, strongest.positions, votes, hedged)
+
+    def _hedged_vote(self, vote: Vote) -> bool:
+        """Whether the deciding words stand in a clause softened by a hedge."""
+        return (
+            bool(vote.positions) and self.scope_at(vote.positions[0]).clause in self.hedged_clauses
+        )
 
 
 def decide_stance(

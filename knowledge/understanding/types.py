@@ -40,7 +40,14 @@ class Interpretation:
     question_id: str
     stance: Stance | None  # None: the text is not an answer to the question
     signals: tuple[SignalHit, ...]
-    confidence: float  # 0..1; the dialogue asks to confirm below its threshold
+    confidence: float  # 0..1, the probability that the stance is right
+    hedged: bool = False  # a guess that leans ("volgens mij wel"): the user is not sure
+
+    def is_sure(self, threshold: float = CONFIRM_THRESHOLD) -> bool:
+        """Whether the dialogue may store this answer without asking. A hedged lean is
+        always confirmed, however likely our reading: the labelling guide asks the bot to
+        check a guess with the user rather than store it as their answer."""
+        return self.stance is not None and self.confidence >= threshold and not self.hedged
 
     @property
     def signal_ids(self) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ class Decision:
     confidence: float
     evidence: tuple[int, ...]
     votes: list[Vote]
+    hedged: bool = False  # the deciding sentence is a guess that leans ("ik denk het niet")
 
 
 @dataclass
