@@ -268,6 +268,7 @@ def test_a_finding_in_a_rejected_reading_is_kept(knowledge, store, tmp_path) -> 
     ("typed", "stance"),
     [
         ("volgens mij wel", Stance.YES),
+        ("ik denk het niet", Stance.NO),
         ("ik denk het niet hoor", Stance.NO),
         ("I don't think so", Stance.NO),
         ("wss niet", Stance.NO),
