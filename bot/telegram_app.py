@@ -53,6 +53,7 @@ from bot.telegram_db import in_thread
 from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
 from bot.telegram_send import ChatSender, is_not_modified, safe
+from bot.telegram_transport import AiohttpRequest
 from conversations.commands import COMMANDS, DUTCH_ALIASES, command_name
 from conversations.events import Event, EventKind, Reply
 from knowledge.loader import KnowledgeBase
@@ -427,10 +428,10 @@ def build_application(
         .base_url(config.api_url)
         .base_file_url(config.file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # Few connections, waited for: httpcore checks every pooled connection for each
-        # request, so PTB's default of 256 cost most of the CPU with hundreds of chats.
-        .connection_pool_size(CONNECTION_POOL_SIZE)
-        .pool_timeout(POOL_TIMEOUT)
+        # Few pooled connections, waited for, over aiohttp (bot/telegram_transport.py):
+        # httpx's per-request cost was most of the bot's CPU with hundreds of chats.
+        .request(AiohttpRequest(CONNECTION_POOL_SIZE, pool_timeout=POOL_TIMEOUT))
+        .get_updates_request(AiohttpRequest(1, pool_timeout=POOL_TIMEOUT))
         .concurrent_updates(False)
         .post_init(adapter.post_init)
         .build()

@@ -312,7 +312,11 @@ async def serve(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signal_number, stop.set)
     runner = InboxRunner(app, adapter, adapter.store)
-    await app.initialize()
+    try:
+        await app.initialize()
+    except BaseException:
+        await app.bot.shutdown()  # close the HTTP sessions opened before getMe failed
+        raise
     try:
         if app.post_init is not None:
             await app.post_init(app)

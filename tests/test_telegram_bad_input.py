@@ -16,6 +16,7 @@ import pytest
 from bot.config import BotConfig
 from bot.telegram_app import build_application
 from bot.telegram_render import split_text
+from bot.telegram_send import join_texts
 from conversations.engine import Engine
 from conversations.events import Event, EventKind
 from conversations.text_input import clean_text, one_line
@@ -48,7 +49,11 @@ class Twin:
             "nl",
             delivery_id=f"{BOT_ID}:{user.last_update_id}",
         )
-        return [part for reply in self.engine.handle(event) for part in split_text(reply.text)]
+        return [
+            part
+            for reply in join_texts(self.engine.handle(event))
+            for part in split_text(reply.text)
+        ]
 
 
 class Session:

@@ -15,6 +15,7 @@ from knowledge import KnowledgeBase
 from storage import Store
 from tests.fake_bot_api import FakeBot, FakeBotApi
 from tests.fake_bot_api.process import BotProcess
+from tests.fake_bot_api.users import asks
 
 TOKEN = "880088:crash-test-token-s3cret"
 USER_ID = 770077123
@@ -50,12 +51,7 @@ class Anna:
 
     async def question(self, number: int, after: int = 0) -> None:
         """Wait until question ``number`` is the bot's last message (after ``after`` messages)."""
-        await self.until(
-            lambda: (
-                len(self.user.messages()) > after
-                and self.last().get("text", "").startswith(f"Vraag {number} van")
-            )
-        )
+        await self.until(lambda: len(self.user.messages()) > after and asks(self.last(), number))
 
     async def tap(self, prefix: str, suffix: str = "") -> int:
         data = next(
@@ -66,11 +62,8 @@ class Anna:
     async def answer_typed(self, text: str, number: int) -> None:
         """Type an answer to question ``number``; confirm it if the bot asks."""
         self.user.send(text)
-        asked = f"Vraag {number + 1} van"
-        await self.until(
-            lambda: self.last().get("text", "").startswith(asked) or bool(self.data("ok:"))
-        )
-        if not self.last().get("text", "").startswith(asked):
+        await self.until(lambda: asks(self.last(), number + 1) or bool(self.data("ok:")))
+        if not asks(self.last(), number + 1):
             await self.tap("ok:")
             await self.question(number + 1)
 

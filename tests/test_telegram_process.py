@@ -16,6 +16,7 @@ import pytest
 
 from bot.config import ENVIRONMENT_VARIABLES
 from bot.telegram_render import split_text
+from bot.telegram_send import join_texts
 from conversations.engine import Engine
 from conversations.events import Event, EventKind
 from knowledge import default_knowledge
@@ -42,7 +43,7 @@ class Session:
     async def step(self, action: int, kind: EventKind, data: str, shown: int) -> None:
         """Wait until the bot showed, after the first ``shown`` messages, what the twin says."""
         replies = self.twin.handle(Event(f"tg:{self.user.data['id']}", kind, data, "", "nl"))
-        expected = [part for reply in replies for part in split_text(reply.text)]
+        expected = [part for reply in join_texts(replies) for part in split_text(reply.text)]
         await self.fake.wait_fetched(action, wait=STEP_SECONDS)
         target = shown + len(expected)
         await self.fake.wait_for(lambda: len(self.user.messages()) >= target, wait=STEP_SECONDS)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from tests.fake_bot_api.process import BotProcess
 from tests.fake_bot_api.server import FakeBot
-from tests.fake_bot_api.users import FakeUser
+from tests.fake_bot_api.users import FakeUser, question_numbers
 
 REPLY_WAIT = 45.0  # seconds a person waits for a reply (a restart takes a few)
 TURN = 8  # the walk turns back after this question
@@ -42,9 +42,7 @@ class Walker:
         """Question numbers of the "Vraag N van" messages from message index ``start``."""
         numbers = []
         for message in self.user.messages()[start:end]:
-            text = message.get("text", "")
-            if text.startswith("Vraag ") and " van " in text:
-                numbers.append(int(text.split()[1]))
+            numbers.extend(question_numbers(message.get("text", "")))
         return numbers
 
     async def until(self, done, wait: float) -> bool:

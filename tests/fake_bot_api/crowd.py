@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from storage import Store
 from tests.fake_bot_api.server import FakeBot
-from tests.fake_bot_api.users import FakeUser
+from tests.fake_bot_api.users import FakeUser, asks
 
 STEP_TIMEOUT = 120.0  # seconds one person waits for one answer before giving up
 TYPED = {"yes": "ja", "no": "nee"}
@@ -81,7 +81,7 @@ class Person:
             await self.step(sent, lambda number=index + 2: self._asked(number))
 
     def _asked(self, number: int) -> bool:
-        return self.last().get("text", "").startswith(f"Vraag {number} van")
+        return asks(self.last(), number)
 
 
 @dataclass(frozen=True)

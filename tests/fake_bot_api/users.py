@@ -12,6 +12,18 @@ if TYPE_CHECKING:
     from tests.fake_bot_api.server import FakeBot
 
 
+def question_numbers(text: str) -> list[int]:
+    """Numbers of the questions a message asks ("Vraag 3 van 13" opening a paragraph): the
+    bot sends what it says about an answer and the next question in one message."""
+    found = re.findall(r"(?:^|\n\n)Vraag (\d+) van ", text)
+    return [int(number) for number in found]
+
+
+def asks(message: dict[str, Any], number: int) -> bool:
+    """Whether ``message`` asks question ``number``."""
+    return number in question_numbers(message.get("text", ""))
+
+
 class FakeUser:
     """A person writing to the bot; each action queues the update Telegram would send."""
 

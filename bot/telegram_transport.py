@@ -1,0 +1,122 @@
+"""PTB's Bot API requests over aiohttp instead of httpx.
+
+Why: under load the bot is CPU-bound, and profiling `benchmarks/load.py` showed httpx,
+httpcore and h11 taking most of the event loop's time (about 30% of all samples, more
+than the dialogue and the database together). aiohttp parses HTTP in C and reuses its
+pooled connections cheaply. PTB supports this through its ``BaseRequest`` interface; the
+rest of the stack (Bot, Application, handlers, rate limiter) is unchanged.
+
+Errors are mapped the way PTB's own ``HTTPXRequest`` maps them: timeouts raise
+``TimedOut``, any other transport error ``NetworkError``; HTTP status codes are left to
+PTB (``BaseRequest._request_wrapper``).
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+DEFAULT_TIMEOUT = 5.0  # seconds, as PTB's HTTPXRequest
+MEDIA_WRITE_TIMEOUT = 20.0  # uploading an exported report
+
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with at most ``connections`` pooled connections."""
+
+    def __init__(
+        self,
+        connections: int,
+        *,
+        read_timeout: float = DEFAULT_TIMEOUT,
+        write_timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = DEFAULT_TIMEOUT,
+        pool_timeout: float = 1.0,
+    ) -> None:
+        self._connections = connections
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        """Open the session (inside the running event loop, as aiohttp requires)."""
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._connections)
+            # trust_env: honour HTTPS_PROXY/NO_PROXY like httpx does
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        write_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        connect_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+        pool_timeout: float | object | None = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one request; returns the HTTP status and the body for PTB to read."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        files = request_data.multipart_data if request_data and request_data.contains_files else {}
+        fields = request_data.json_parameters if request_data else {}
+        read = _given(read_timeout, self._read_timeout)
+        write = _given(write_timeout, MEDIA_WRITE_TIMEOUT if files else self._write_timeout)
+        connect = _given(connect_timeout, self._connect_timeout)
+        pool = _given(pool_timeout, self._pool_timeout)
+        # aiohttp has no separate write timeout: a request may take as long as writing
+        # and reading together; waiting for a pooled connection counts as connecting.
+        timeout = aiohttp.ClientTimeout(
+            total=None if read is None or write is None else read + write,
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        body: aiohttp.FormData | dict[str, str] | None = fields or None
+        if files:
+            body = aiohttp.FormData(quote_fields=False)
+            for name, value in fields.items():
+                body.add_field(name, value)
+            for name, upload in files.items():
+                filename, content, mime_type = _upload_parts(upload)
+                body.add_field(name, content, filename=filename, content_type=mime_type)
+        try:
+            async with self._session.request(
+                method,
+                url,
+                data=body,
+                headers={"User-Agent": self.USER_AGENT},
+                timeout=timeout,
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _given(value: float | object | None, default: float) -> float | None:
+    """PTB passes DEFAULT_NONE for "use this request's own default"."""
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    return value if isinstance(value, int | float) or value is None else default
+
+
+def _upload_parts(upload: object) -> tuple[str | None, bytes, str | None]:
+    """PTB's upload tuple (filename, content[, mime type]) or bare content."""
+    if isinstance(upload, tuple):
+        filename = upload[0]
+        content = upload[1]
+        mime_type = upload[2] if len(upload) > 2 else None
+        return filename, content, mime_type
+    return None, upload, None  # type: ignore[return-value]
