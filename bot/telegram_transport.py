@@ -13,6 +13,10 @@ PTB (``BaseRequest._request_wrapper``).
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -39,6 +43,13 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}
+
+    def _proxy_for(self, url: str) -> str | None:
+        origin = url.split("/bot", 1)[0]
+        if origin not in self._proxies:
+            self._proxies[origin] = _proxy_lookup(url)
+        return self._proxies[origin]
 
     @property
     def read_timeout(self) -> float:
@@ -48,8 +59,9 @@ class AiohttpRequest(BaseRequest):
         """Open the session (inside the running event loop, as aiohttp requires)."""
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
-            # trust_env: honour HTTPS_PROXY/NO_PROXY like httpx does
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            # proxies from HTTPS_PROXY/NO_PROXY like httpx, looked up once per host
+            # (aiohttp's trust_env would also read ~/.netrc on every request)
+            self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -69,7 +81,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data and request_data.contains_files else {}
-        fields = request_data.json_parameters if request_data else {}
+        fields = request_data.json_parameters if files and request_data else {}
         read = _given(read_timeout, self._read_timeout)
         write = _given(write_timeout, MEDIA_WRITE_TIMEOUT if files else self._write_timeout)
         connect = _given(connect_timeout, self._connect_timeout)
@@ -82,7 +94,13 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect,
             sock_read=read,
         )
-        body: aiohttp.FormData | dict[str, str] | None = fields or None
+        # without files: one JSON body (Bot API accepts application/json), cheaper to make
+        # than a form whose every field is JSON-encoded and then URL-quoted
+        headers = {"User-Agent": self.USER_AGENT}
+        body: aiohttp.FormData | bytes | None = None
+        if request_data is not None and not files:
+            body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
         if files:
             body = aiohttp.FormData(quote_fields=False)
             for name, value in fields.items():
@@ -95,7 +113,8 @@ class AiohttpRequest(BaseRequest):
                 method,
                 url,
                 data=body,
-                headers={"User-Agent": self.USER_AGENT},
+                proxy=self._proxy_for(url),
+                headers=headers,
                 timeout=timeout,
             ) as response:
                 return response.status, await response.read()
@@ -103,6 +122,14 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _proxy_lookup(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (HTTPS_PROXY, NO_PROXY), if any."""
+    parts = urlsplit(url)
+    if parts.hostname and proxy_bypass(parts.hostname):
+        return None
+    return getproxies().get(parts.scheme)
 
 
 def _given(value: float | object | None, default: float) -> float | None:

@@ -69,6 +69,8 @@ def answers_language(knowledge: KnowledgeBase, answers: Iterable[AnswerRecord]) 
 
 def _other(language: str) -> str:
     return "en" if language == "nl" else "nl"
+
+
 def summary_for_member(
     knowledge: KnowledgeBase,
     store: Store,

@@ -21,11 +21,25 @@ from documents.exports.filename import export_filename
 from documents.exports.formats import Format
 from documents.exports.json_data import render_json
 from documents.exports.markdown import render_markdown
-from documents.exports.pdf import render_pdf
-from documents.exports.word import render_docx
 from documents.summary_model import Summary
 
 Renderer = Callable[[Summary], bytes]
+
+
+def render_pdf(summary: Summary) -> bytes:
+    """The A4 PDF report. fpdf2 (with fontTools) costs ~25 MB once imported, so it is
+    loaded when someone asks for a PDF, not in every running bot."""
+    from documents.exports.pdf import render_pdf as render
+
+    return render(summary)
+
+
+def render_docx(summary: Summary) -> bytes:
+    """The editable Word report; python-docx (with lxml) is loaded on first use too."""
+    from documents.exports.word import render_docx as render
+
+    return render(summary)
+
 
 RENDERERS: dict[Format, Renderer] = {
     Format.CHAT: render_chat,

@@ -29,7 +29,7 @@ from knowledge.understanding.features import (
     topic_pair_features,
 )
 from knowledge.understanding.intents import IntentFinder
-from knowledge.understanding.model_file import Head
+from knowledge.understanding.model_file import Head, shared_vocabulary
 from knowledge.understanding.topics import TopicFinder
 from knowledge.understanding.types import Intent, Interpretation, SignalHit, TopicMatch
 
@@ -51,10 +51,10 @@ class Heads:
 
     @classmethod
     def from_json(cls, model: dict[str, Any]) -> Heads:
+        names = ("stance", "signals", "intent", "topic")
         heads = model["heads"]
-        return cls(
-            *(Head.from_json(heads[name]) for name in ("stance", "signals", "intent", "topic"))
-        )
+        vocabulary = shared_vocabulary(heads[name]["features"] for name in names)
+        return cls(*(Head.from_json(heads[name], vocabulary) for name in names))
 
 
 class Evidence:
