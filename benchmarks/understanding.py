@@ -33,7 +33,13 @@ sys.path.insert(0, str(ROOT))
 from knowledge.loader import load_knowledge  # noqa: E402
 from knowledge.schema import Stance  # noqa: E402
 from knowledge.understanding import Understanding  # noqa: E402
-from knowledge.understanding.evaluation import Case, Report, evaluate, load_cases  # noqa: E402
+from knowledge.understanding.evaluation import (  # noqa: E402
+    METRICS,
+    Case,
+    Report,
+    evaluate,
+    load_cases,
+)
 from knowledge.understanding.types import (  # noqa: E402
     CONFIRM_THRESHOLD,
     Intent,
@@ -142,16 +148,6 @@ def _interpret_latency(cases: Sequence[Case], matcher: object, repeat: int) -> d
 
 
 ENGINES = ("rules", "learned", "baseline")
-METRICS = (
-    "stance_accuracy",
-    "signal_precision",
-    "signal_recall",
-    "signal_f1",
-    "faq_top1",
-    "intent_accuracy",
-    "confirm_rate",
-    "silent_error_rate",
-)
 HELD_APART = (
     ROOT / "tests" / "data" / "understanding_cases_fresh.yaml",
     ROOT / "tests" / "data" / "understanding_cases_unseen.yaml",

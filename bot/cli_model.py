@@ -19,19 +19,8 @@ from typing import Any
 
 from knowledge.errors import KnowledgeBaseError
 from knowledge.loader import DEFAULT_KNOWLEDGE_DIR
-from knowledge.understanding.evaluation import CaseFileError
+from knowledge.understanding.evaluation import METRICS, CaseFileError
 from knowledge.understanding.model_file import ModelFileError
-
-SHOWN = (
-    "stance_accuracy",
-    "signal_precision",
-    "signal_recall",
-    "signal_f1",
-    "faq_top1",
-    "intent_accuracy",
-    "confirm_rate",
-    "silent_error_rate",
-)
 
 
 def register(subparsers: Any) -> None:
@@ -86,12 +75,12 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"Model built from {report['examples']} examples ({len(report['groups'])} files).")
     print(f"Cross-validated, {report['folds']} folds grouped by file:")
     print(f"  {'metric':<18} {'learned':>8} {'rules':>8}")
-    for name in SHOWN:
+    for name in METRICS:
         learned, rules = report["learned"][name], report["rules"][name]
         print(f"  {name:<18} {_fmt(learned):>8} {_fmt(rules):>8}")
     for writer, figures in sorted(report["writers"].items()):
         print(f"Writer {writer} (held out of training; the rules never saw it):")
-        for name in SHOWN:
+        for name in METRICS:
             learned, rules = figures["learned"][name], figures["rules"][name]
             if learned is not None:
                 print(f"  {name:<18} {_fmt(learned):>8} {_fmt(rules):>8}")

@@ -17,7 +17,6 @@ curator sees the whole list after one run of ``imvo-coach kb validate``.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,11 +28,10 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge.consistency import check_references, check_taxonomy
 from knowledge.errors import KnowledgeBaseError, Problem
 from knowledge.schema import (
     LANGUAGES,
-    MAX_TIP_CHARS,
-    MAX_TOPIC_ANSWER_CHARS,
     Checklist,
     Country,
     DocumentItem,
@@ -50,12 +48,6 @@ DEFAULT_KNOWLEDGE_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
 # libyaml's C parser when PyYAML was built with it (about 10x faster); same safe rules.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# "sinds 2020", "since June 2022", "vanaf 1 januari 2024": a fact that is true from a date
-# on, so the answer must say when it was checked (as_of).
-_DATED_FACT = re.compile(
-    r"\b(?:sinds|since|vanaf|from|per)\s+(?:\d{1,2}\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -247,111 +239,6 @@ def _index(kind: str, entries: Iterable[tuple[str, M]], problems: list[Problem])
     return {key: value for key, (_, value) in found.items()}
 
 
-def _check_references(
-    checklists: list[tuple[str, Checklist]],
-    signals: dict[str, Signal],
-    topics: dict[str, Topic],
-    signal_files: dict[str, str],
-    topic_files: dict[str, str],
-    problems: list[Problem],
-) -> None:
-    question_ids = {q.id for _, c in checklists for q in c.questions}
-    for file, checklist in checklists:
-        for question in checklist.questions:
-            if not question.id.startswith(f"{checklist.id}."):
-                problems.append(
-                    Problem(file, f"{question.id}: ID must start with {checklist.id!r}.")
-                )
-            if question.signal not in signals:
-                problems.append(
-                    Problem(file, f"{question.id}: unknown signal {question.signal!r}")
-                )
-            for topic_id in question.topics:
-                if topic_id not in topics:
-                    problems.append(Problem(file, f"{question.id}: unknown topic {topic_id!r}"))
-            for follow_up in question.follow_up:
-                for condition in follow_up.skip_if:
-                    if condition.partition("=")[0] not in question_ids:
-                        problems.append(
-                            Problem(file, f"{question.id}: skip_if names unknown {condition!r}")
-                        )
-            if question.risk_if not in question.answers:
-                problems.append(
-                    Problem(file, f"{question.id}: risk_if {question.risk_if!s} is not an answer")
-                )
-    for signal in signals.values():
-        for topic_id in signal.topics:
-            if topic_id not in topics:
-                problems.append(
-                    Problem(signal_files[signal.id], f"{signal.id}: unknown topic {topic_id!r}")
-                )
-        if any(len(signal.tip.get(lang)) > MAX_TIP_CHARS for lang in LANGUAGES):
-            problems.append(
-                Problem(signal_files[signal.id], f"{signal.id}: tip longer than {MAX_TIP_CHARS}")
-            )
-    for topic in topics.values():
-        file = topic_files[topic.id]
-        for related in topic.related_topics:
-            if related not in topics:
-                problems.append(Problem(file, f"{topic.id}: unknown related topic {related!r}"))
-        for related in topic.related_questions:
-            if related not in question_ids:
-                problems.append(Problem(file, f"{topic.id}: unknown related question {related!r}"))
-        dated = [lang for lang in LANGUAGES if _DATED_FACT.search(topic.answer.get(lang))]
-        if dated and not topic.as_of:
-            problems.append(
-                Problem(
-                    file,
-                    f"{topic.id}: answer ({', '.join(dated)}) states a date-bound fact "
-                    "('sinds/since/vanaf/from <year>'); add as_of",
-                )
-            )
-        for lang in LANGUAGES:
-            length = len(topic.answer.get(lang))
-            if length > MAX_TOPIC_ANSWER_CHARS:
-                problems.append(
-                    Problem(
-                        file,
-                        f"{topic.id}: answer ({lang}) is {length} characters, "
-                        f"at most {MAX_TOPIC_ANSWER_CHARS} fit one phone screen",
-                    )
-                )
-
-
-def _check_taxonomy(
-    taxonomy: Mapping[str, Any],
-    checklists: list[tuple[str, Checklist]],
-    signals: dict[str, Signal],
-    topics: dict[str, Topic],
-    problems: list[Problem],
-) -> None:
-    by_id = {q.id: q for _, c in checklists for q in c.questions}
-    loaded_checklists = {c.id for _, c in checklists}
-    for checklist_id, spec in (taxonomy.get("checklists") or {}).items():
-        if checklist_id not in loaded_checklists:
-            problems.append(Problem("taxonomy.yaml", f"checklist {checklist_id!r} not covered"))
-        for question_id, rule in (spec.get("questions") or {}).items():
-            question = by_id.get(question_id)
-            if question is None:
-                problems.append(Problem("taxonomy.yaml", f"question {question_id!r} not covered"))
-                continue
-            if question.risk_if != rule["risk_if"] or question.signal != rule["signal"]:
-                problems.append(
-                    Problem(
-                        "taxonomy.yaml",
-                        f"question {question_id!r}: knowledge base says risk_if "
-                        f"{question.risk_if!s} -> {question.signal}, taxonomy says "
-                        f"{rule['risk_if']} -> {rule['signal']}",
-                    )
-                )
-    for signal_id in taxonomy.get("signals") or {}:
-        if signal_id not in signals:
-            problems.append(Problem("taxonomy.yaml", f"signal {signal_id!r} not covered"))
-    for topic_id in taxonomy.get("topics") or {}:
-        if topic_id not in topics:
-            problems.append(Problem("taxonomy.yaml", f"topic {topic_id!r} not covered"))
-
-
 def check_knowledge(
     directory: Path | str = DEFAULT_KNOWLEDGE_DIR, *, model: bool = True
 ) -> tuple[KnowledgeBase | None, list[Problem]]:
@@ -384,7 +271,7 @@ def check_knowledge(
     )
     countries = _index("country", country_entries, problems)
 
-    _check_references(
+    check_references(
         checklist_entries,
         signals,
         topics,
@@ -392,7 +279,7 @@ def check_knowledge(
         {t.id: f for f, t in topic_entries},
         problems,
     )
-    _check_taxonomy(taxonomy, checklist_entries, signals, topics, problems)
+    check_taxonomy(taxonomy, checklist_entries, signals, topics, problems)
     lexicon = load_lexicon(root, reader)
     if lexicon is not None:
         question_ids = [q.id for _, c in checklist_entries for q in c.questions]

@@ -123,6 +123,8 @@ def _inbox(db: Database) -> None:
         defaults={"tries": 0},
     )
     db["inbox"].create_index(["state"])
+
+
 # Shared assessments (numbered 3 on branch i13, renumbered 4 at merge after the inbox).
 @migration(4, "shared assessments: members, invitations, who gave each answer")
 def _teams(db: Database) -> None:

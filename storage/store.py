@@ -13,23 +13,20 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from storage.database import connect, migrate, now, write_transaction
 from storage.errors import NotFoundError, StorageError
 from storage.migrations import MIGRATIONS, Migration
+from storage.privacy import PrivacyStore
 from storage.records import (
     AnswerRecord,
     AssessmentRecord,
     AssessmentStatus,
-    ChecklistCounts,
     MemberRole,
     Position,
-    PurgeCounts,
     SignalRecord,
-    StoreCounts,
     UserRecord,
 )
 from storage.team import TeamStore
@@ -66,7 +63,7 @@ _ANSWER_COLUMNS = ", ".join(
 )
 
 
-class Store(TeamStore):
+class Store(TeamStore, PrivacyStore):
     """A SQLite database file (created when missing, migrated when older).
 
     :param path: the database file; its folder is created when missing.
@@ -337,95 +334,6 @@ class Store(TeamStore):
                 [user_id, user_id, DELIVERIES_KEPT_PER_USER],
             )
         return True
-
-    # -- privacy -------------------------------------------------------------------------
-
-    def delete_user_data(self, user_id: str) -> int:
-        """Delete every row about the user; returns how many rows went.
-
-        The user's answers go from every assessment. An assessment they own passes to its
-        longest-standing member (see ``successor``), or is deleted when nobody is left."""
-        with self.transaction():
-            deleted = 0
-            for owned in self._query(
-                "SELECT assessment FROM members WHERE user = ? AND role = ?",
-                [user_id, MemberRole.OWNER],
-            ):
-                heir = self.successor(user_id, owned["assessment"])
-                if heir is None:
-                    gone, answers = self._delete_assessments("id = ?", [owned["assessment"]])
-                    deleted += gone + answers
-                else:
-                    self._make_owner(owned["assessment"], heir)
-            for sql in (
-                "DELETE FROM answers WHERE user = ?",
-                "DELETE FROM members WHERE user = ?",
-                "DELETE FROM positions WHERE user = ?",
-                "DELETE FROM deliveries WHERE user = ?",
-                "DELETE FROM inbox WHERE user = ?",
-                "DELETE FROM users WHERE id = ?",
-            ):
-                deleted += self.db.execute(sql, [user_id]).rowcount
-            self._checkpoint_after_commit = True
-        return deleted
-
-    def purge_untouched(self, days: int, *, at: datetime | None = None) -> PurgeCounts:
-        """Retention: delete every assessment (with its answers and members) not changed
-        for ``days`` days, dialogue positions idle that long, expired invitations, and
-        users with nothing left."""
-        if days < 1:
-            raise StorageError(f"retention must be at least 1 day, got {days}")
-        moment = at or datetime.now(UTC)
-        cutoff = (moment - timedelta(days=days)).isoformat(timespec="seconds")
-        with self.transaction():
-            assessments, answers = self._delete_assessments("updated < ?", [cutoff])
-            positions = self.db.execute(
-                "DELETE FROM positions WHERE updated < ?", [cutoff]
-            ).rowcount
-            self.db.execute("DELETE FROM deliveries WHERE seen < ?", [cutoff])
-            self.db.execute("DELETE FROM inbox WHERE received < ?", [cutoff])
-            self.db.execute(
-                "DELETE FROM invitations WHERE expires < ?",
-                [moment.isoformat(timespec="seconds")],
-            )
-            users = self.db.execute(
-                "DELETE FROM users WHERE created < ?"
-                " AND id NOT IN (SELECT user FROM assessments)"
-                " AND id NOT IN (SELECT user FROM members)"
-                " AND id NOT IN (SELECT user FROM positions)"
-                " AND id NOT IN (SELECT user FROM deliveries)",
-                [cutoff],
-            ).rowcount
-            counts = PurgeCounts(assessments, answers, positions, users)
-            if counts.total:
-                self._checkpoint_after_commit = True
-        return counts
-
-    def counts(self) -> StoreCounts:
-        """How many users, assessments and answers there are, by status and checklist."""
-        total = self._query(
-            "SELECT (SELECT COUNT(*) FROM users) AS users,"
-            " (SELECT COUNT(*) FROM assessments) AS assessments,"
-            " (SELECT COUNT(*) FROM answers) AS answers",
-            [],
-        )[0]
-        statuses = self._query(
-            "SELECT status, COUNT(*) AS n FROM assessments GROUP BY status ORDER BY status", []
-        )
-        checklists = self._query(
-            "SELECT checklist, COUNT(DISTINCT assessments.id) AS assessments,"
-            " COUNT(answers.id) AS answers FROM assessments"
-            " LEFT JOIN answers ON answers.assessment = assessments.id"
-            " GROUP BY checklist ORDER BY checklist",
-            [],
-        )
-        return StoreCounts(
-            users=total["users"],
-            assessments=total["assessments"],
-            answers=total["answers"],
-            by_status={row["status"]: row["n"] for row in statuses},
-            by_checklist=tuple(ChecklistCounts(**row) for row in checklists),
-        )
 
     def _query(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         with self._lock:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from knowledge.understanding.evaluation import Case, Report, evaluate
+from knowledge.understanding.evaluation import METRICS, Case, Report, evaluate
 from knowledge.understanding.learned import LearnedReader
 from knowledge.understanding.model_file import (
     ModelFileError,
@@ -33,16 +33,6 @@ from knowledge.understanding.training import (
 from knowledge.understanding.types import CONFIRM_THRESHOLD
 from knowledge.understanding.understanding import Understanding
 
-METRICS = (
-    "stance_accuracy",
-    "signal_precision",
-    "signal_recall",
-    "signal_f1",
-    "faq_top1",
-    "intent_accuracy",
-    "confirm_rate",
-    "silent_error_rate",
-)
 SILENT_TARGET = 0.03
 # corpus writers ("W1-03.yaml" is writer W1): never seen by the rules' authors, so the
 # rules' figures on them are first scores, and the model's are held-out-writer scores

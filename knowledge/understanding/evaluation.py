@@ -30,6 +30,19 @@ class CaseFileError(Exception):
     """Raised when a case file cannot be read or a case is malformed (one-line message)."""
 
 
+# The figures of an evaluation, in the order reports show them.
+METRICS = (
+    "stance_accuracy",
+    "signal_precision",
+    "signal_recall",
+    "signal_f1",
+    "faq_top1",
+    "intent_accuracy",
+    "confirm_rate",
+    "silent_error_rate",
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One labelled example."""
