@@ -291,7 +291,14 @@ class InboxRunner:
 
 def run(app: Application, config: BotConfig) -> None:
     """Serve until SIGINT/SIGTERM: a webhook when WEBHOOK_URL is set, else long polling."""
-    asyncio.run(serve(app, config))
+    # uvloop (libuv) runs the event loop's networking in C: a large share of the bot's CPU
+    # under load went to asyncio's own Python code. Where it is missing, plain asyncio.
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve(app, config))
+    else:
+        uvloop.run(serve(app, config))
 
 
 async def serve(
