@@ -114,8 +114,8 @@ class SharedIndex(Mapping[str, int]):
         return int((self.rows >= 0).sum())
 
     def rows_of(self, names: Iterable[str]) -> np.ndarray:
-        vocabulary = self.vocabulary
-        ids = np.fromiter((vocabulary.get(name, -1) for name in names), dtype=np.int64)
+        get = self.vocabulary.get
+        ids = np.array([get(name, -1) for name in names], dtype=np.int64)
         found = ids >= 0
         rows = np.full(len(ids), -1, dtype=np.int64)
         rows[found] = self.rows[ids[found]]

@@ -82,6 +82,10 @@ class Normaliser:
         self.clause_breaks = {fold_word(word) for word in lexicon.negation.clause_breaks}
         self.fold_cache: dict[str, str] = {}
         self.speller: Speller | None = None
+        # The last text read fully, with the speller it was read with: one answer is read
+        # by the stance rules, the intent finder and the topic finder in turn. One tuple,
+        # replaced whole, so threads reading at once never see half an entry.
+        self._last: tuple[str, Speller | None, Tokens] | None = None
         self.synonyms: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str | None]]] = {}
         for entry in lexicon.abbreviations:
             term = tuple(self._plain_words(entry.term))
@@ -132,7 +136,12 @@ class Normaliser:
         return "".join(out), index
 
     def tokens(self, text: str, *, spell: bool = True, synonyms: bool = True) -> Tokens:
-        """Normalise ``text`` fully into words, sentences and clauses."""
+        """Normalise ``text`` fully into words, sentences and clauses (do not change the
+        result: the last one is handed out again for the same text)."""
+        full = spell and synonyms
+        last = self._last
+        if full and last is not None and last[0] == text and last[1] is self.speller:
+            return last[2]
         result = Tokens(text=text)
         folded, index = self.fold(text)
         words: list[str] = []
@@ -168,6 +177,8 @@ class Normaliser:
         if synonyms and self.synonyms:
             words, spans, breaks, quoted = self._fold_synonyms(text, words, spans, breaks, quoted)
         self._segment(result, words, spans, breaks, quoted)
+        if full:
+            self._last = (text, self.speller, result)
         return result
 
     def _rewrite(self, raw: str) -> list[str]:
