@@ -135,9 +135,11 @@ def topic_pair_features(
     rank: int,
     blocked: bool,
 ) -> Features:
-    """Features of one (question, candidate topic) pair: no topic id, so a topic added
-    without examples is ranked by the same weights as every other."""
-    _, score = candidates[rank]
+    """Features of one (question, candidate topic) pair. The generic ones (rank, score,
+    gap, words) carry no topic id, so a topic added without examples is ranked by the same
+    weights as every other; the words paired with the candidate ("tw:") let labelled
+    knowledge questions teach which words point to which topic."""
+    topic, score = candidates[rank]
     best = candidates[0][1]
     second = candidates[1][1] if len(candidates) > 1 else 0.0
     features: Features = {
@@ -151,4 +153,5 @@ def topic_pair_features(
         features["blocked"] = 1.0
     for word in words:
         features[f"w:{word}"] = 1.0  # generic: questions vs. small talk, whatever the topic
+        features[f"tw:{topic}:{word}"] = 1.0
     return features
