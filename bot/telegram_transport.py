@@ -46,7 +46,8 @@ class AiohttpRequest(BaseRequest):
         self._proxies: dict[str, str | None] = {}
 
     def _proxy_for(self, url: str) -> str | None:
-        origin = url.split("/bot", 1)[0]
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._proxies:
             self._proxies[origin] = _proxy_lookup(url)
         return self._proxies[origin]
@@ -105,8 +106,7 @@ class AiohttpRequest(BaseRequest):
             body = aiohttp.FormData(quote_fields=False)
             for name, value in fields.items():
                 body.add_field(name, value)
-            for name, upload in files.items():
-                filename, content, mime_type = _upload_parts(upload)
+            for name, (filename, content, mime_type) in files.items():
                 body.add_field(name, content, filename=filename, content_type=mime_type)
         try:
             async with self._session.request(
@@ -137,13 +137,3 @@ def _given(value: float | object | None, default: float) -> float | None:
     if value is BaseRequest.DEFAULT_NONE:
         return default
     return value if isinstance(value, int | float) or value is None else default
-
-
-def _upload_parts(upload: object) -> tuple[str | None, bytes, str | None]:
-    """PTB's upload tuple (filename, content[, mime type]) or bare content."""
-    if isinstance(upload, tuple):
-        filename = upload[0]
-        content = upload[1]
-        mime_type = upload[2] if len(upload) > 2 else None
-        return filename, content, mime_type
-    return None, upload, None  # type: ignore[return-value]
