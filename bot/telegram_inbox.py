@@ -40,6 +40,7 @@ from bot.telegram_db import in_thread, set_lock_wait
 from bot.telegram_render import language_from_code
 from bot.telegram_send import safe
 from bot.telegram_webhook import start_webhook_server
+from documents import render_worker
 from storage import Store
 from storage.inbox import SKIPPED, Inbox, InboxItem
 
@@ -296,9 +297,13 @@ def run(app: Application, config: BotConfig) -> None:
     try:
         import uvloop
     except ImportError:
-        asyncio.run(serve(app, config))
-    else:
-        uvloop.run(serve(app, config))
+        uvloop = None
+    # PDF and Word files are made in a worker process: the bot itself stays small
+    with render_worker.worker_process():
+        if uvloop is None:
+            asyncio.run(serve(app, config))
+        else:
+            uvloop.run(serve(app, config))
 
 
 async def serve(

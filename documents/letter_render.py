@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from documents import render_worker
 from documents.exports.common import clean
 from documents.exports.filename import safe_name_part
 from documents.exports.formats import Format
@@ -35,11 +36,9 @@ def render_letter(letter: Letter, fmt: Format | str) -> bytes:
         raise ValueError(f"letters are made as PDF, Word or Markdown, not {fmt.value}")
     if fmt is Format.MARKDOWN:
         return _markdown(letter)
-    # fpdf2 and python-docx (with fontTools and lxml) cost ~35 MB once imported: only
-    # when someone asks for a file, not in every running bot
-    from documents import letter_files
-
-    return letter_files.render(letter, fmt)
+    # fpdf2 and python-docx (with fontTools and lxml) are heavy: made by the render worker
+    # (its own process while the bot runs), imported only when someone asks for a file
+    return render_worker.render("documents.letter_files:render", letter, fmt)
 
 
 def letter_filename(letter: Letter, fmt: Format | str) -> str:

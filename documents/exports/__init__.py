@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from documents import render_worker
 from documents.exports.chat import CHAT_PART_LIMIT, render_chat, render_chat_parts
 from documents.exports.csv_table import render_csv
 from documents.exports.filename import export_filename
@@ -27,18 +28,14 @@ Renderer = Callable[[Summary], bytes]
 
 
 def render_pdf(summary: Summary) -> bytes:
-    """The A4 PDF report. fpdf2 (with fontTools) costs ~25 MB once imported, so it is
-    loaded when someone asks for a PDF, not in every running bot."""
-    from documents.exports.pdf import render_pdf as render
-
-    return render(summary)
+    """The A4 PDF report. fpdf2 (with fontTools) is heavy, so it is made by the render
+    worker (in its own process while the bot runs) and never imported before it is needed."""
+    return render_worker.render("documents.exports.pdf:render_pdf", summary)
 
 
 def render_docx(summary: Summary) -> bytes:
-    """The editable Word report; python-docx (with lxml) is loaded on first use too."""
-    from documents.exports.word import render_docx as render
-
-    return render(summary)
+    """The editable Word report; python-docx (with lxml) goes the same way as the PDF."""
+    return render_worker.render("documents.exports.word:render_docx", summary)
 
 
 RENDERERS: dict[Format, Renderer] = {

@@ -80,6 +80,17 @@ class Person:
                 sent = self.user.tap(self.data("a:", f":{stance}") or "a:")
             await self.step(sent, lambda number=index + 2: self._asked(number))
 
+    async def export(self, formats: tuple[str, ...]) -> None:
+        """Ask for the report in each of ``formats`` ("pdf", "docx", ...), one at a time."""
+        for fmt in formats:
+            sent_before = self._documents()
+            await self.step(self.user.send("/export"), lambda: bool(self.data("fmt:")))
+            tapped = self.user.tap(self.data("fmt:", f":{fmt}") or "fmt:")
+            await self.step(tapped, lambda before=sent_before: self._documents() > before)
+
+    def _documents(self) -> int:
+        return sum(1 for message in self.user.messages() if "document" in message)
+
     def _asked(self, number: int) -> bool:
         return asks(self.last(), number)
 
