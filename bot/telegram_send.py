@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.warnings import PTBUserWarning
 
 from bot.telegram_render import (
     MAX_CAPTION,
@@ -37,6 +39,14 @@ T = TypeVar("T")
 SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.2  # seconds, times the attempt number
 OPEN_QUESTION = "open_question"  # chat_data key -> (message_id, html, plain text)
+# Sends and edits go through ``raw_call`` (see there); PTB asks to use its own methods for
+# those, which would turn each returned message into objects that nobody reads.
+RAW_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
+warnings.filterwarnings(
+    "ignore",
+    message=rf"Please use 'Bot\.({'|'.join(RAW_METHODS)})'",
+    category=PTBUserWarning,
+)
 
 
 async def retry(call: Callable[[], Awaitable[T]]) -> T:
@@ -63,6 +73,17 @@ async def safe(call: Awaitable[Any], what: str) -> None:
             logger.warning("%s refused: %s", what, error.message)
     except TelegramError as error:
         logger.warning("%s failed: %s", what, error)
+
+
+async def raw_call(bot: Bot, method: str, **params: Any) -> Any:
+    """Call ``method`` (one of ``RAW_METHODS``) and return Telegram's JSON result as is.
+
+    PTB's own methods turn every returned message into objects (~0.1 ms each, the largest
+    share of the bot's CPU after the network under load, see benchmarks/load.py); the bot
+    only ever reads a sent message's id. Errors, retries and the rate limiter are PTB's,
+    as with its own methods.
+    """
+    return await bot.do_api_request(method, api_kwargs=params)
 
 
 def is_not_modified(error: BaseException | None) -> bool:
@@ -123,15 +144,19 @@ class ChatSender:
                 await self.text(part)
             sent = await self.text(parts[-1], markup)
             if markup is not None:
-                self.chat_data[OPEN_QUESTION] = (sent.message_id, escape(parts[-1]), parts[-1])
+                self.chat_data[OPEN_QUESTION] = (sent, escape(parts[-1]), parts[-1])
 
-    async def text(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-        """Send plain ``text`` (escaped here) as one HTML message."""
-        return await retry(
-            lambda: self.bot.send_message(
-                self.chat_id, escape(text), parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        )
+    async def text(self, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
+        """Send plain ``text`` (escaped here) as one HTML message; returns its message id."""
+        params: dict[str, Any] = {
+            "chat_id": self.chat_id,
+            "text": escape(text),
+            "parse_mode": ParseMode.HTML,
+        }
+        if markup is not None:
+            params["reply_markup"] = markup
+        sent = await retry(lambda: raw_call(self.bot, "sendMessage", **params))
+        return int(sent["message_id"])
 
     async def document(
         self, attachment: Attachment, caption: str | None, markup: InlineKeyboardMarkup | None
@@ -161,11 +186,12 @@ class ChatSender:
         new_html = answered_html(question_html, question_plain, label) if label else None
 
         def edit() -> Awaitable[Any]:
+            where = {"chat_id": self.chat_id, "message_id": message_id}
             if new_html is not None:
-                return self.bot.edit_message_text(
-                    new_html, self.chat_id, message_id, parse_mode=ParseMode.HTML
+                return raw_call(
+                    self.bot, "editMessageText", text=new_html, parse_mode=ParseMode.HTML, **where
                 )
-            return self.bot.edit_message_reply_markup(self.chat_id, message_id, reply_markup=None)
+            return raw_call(self.bot, "editMessageReplyMarkup", **where)
 
         await safe(retry(edit), "edit question")
 
