@@ -53,7 +53,8 @@ class RenderWorker:
 
     Calls from several threads queue up for the one worker. A worker that dies (killed,
     out of memory) is replaced once; if that one dies too, the file is made here rather
-    than not at all.
+    than not at all, and so is every later one (a worker that cannot start costs a second
+    per try).
     """
 
     def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
@@ -63,10 +64,13 @@ class RenderWorker:
         self._busy = 0
         self._idle_timer: threading.Timer | None = None
         self.started = 0  # worker processes started so far (for tests and logs)
+        self.failed = False  # two workers in a row died: files are made here from then on
 
     def call(self, target: str, *args: Any) -> Any:
         """``call(target, *args)`` in the worker process; its exceptions are raised here."""
         for attempt in (1, 2):
+            if self.failed:
+                break
             executor = self._acquire()
             try:
                 future: Future[Any] = executor.submit(call, target, *args)
@@ -76,7 +80,10 @@ class RenderWorker:
                 self._discard(executor)
             finally:
                 self._release()
-        logger.warning("Rendering %s in the bot's own process", target)
+        else:
+            # twice in a row: something keeps it from starting; stop trying
+            logger.warning("Files are made in the bot's own process from now on")
+            self.failed = True
         return call(target, *args)
 
     def close(self) -> None:

@@ -121,3 +121,18 @@ def _alive(pid: int) -> bool:
     # a zombie (exited, not yet reaped by its parent) counts as gone
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+def test_a_worker_that_cannot_start_is_given_up_and_files_are_made_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """E.g. a script read from standard input: spawn cannot import its ``__main__``."""
+    main = sys.modules["__main__"]
+    monkeypatch.setattr(main, "__spec__", None, raising=False)  # not run with -m
+    monkeypatch.setattr(main, "__file__", "/nonexistent/<stdin>", raising=False)
+    with render_worker.worker_process() as worker:
+        assert render_worker.render("os:getpid") == os.getpid()
+        assert worker.failed
+        assert worker.started == 2  # two tries, then no more
+        assert render_worker.render("os:getpid") == os.getpid()
+        assert worker.started == 2
