@@ -78,10 +78,10 @@ async def safe(call: Awaitable[Any], what: str) -> None:
 async def raw_call(bot: Bot, method: str, **params: Any) -> Any:
     """Call ``method`` (one of ``RAW_METHODS``) and return Telegram's JSON result as is.
 
-    PTB's own methods turn every returned message into objects (~0.1 ms each, the largest
-    share of the bot's CPU after the network under load, see benchmarks/load.py); the bot
-    only ever reads a sent message's id. Errors, retries and the rate limiter are PTB's,
-    as with its own methods.
+    PTB's own methods turn every returned message into objects (~0.1 ms each, 1.9 per
+    update: about 6% of the bot's CPU under load, see benchmarks/load.py); the bot only
+    ever reads a sent message's id. Errors, retries and the rate limiter are PTB's, as
+    with its own methods.
     """
     return await bot.do_api_request(method, api_kwargs=params)
 
