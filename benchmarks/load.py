@@ -87,7 +87,7 @@ async def measure_bot(
             before = peak_rss_mb(bot.process.pid)
             # then some of them take their report home as PDF and Word, as people do
             await asyncio.gather(*(p.export(("pdf", "docx")) for p in crowd.people[:exports]))
-            rss = Memory(before, peak_rss_mb(bot.process.pid), exports)
+            memory = Memory(before, peak_rss_mb(bot.process.pid), exports)
         finally:
             await bot.stop()
         questions = [q.id for q in default_knowledge().checklist("union").questions]
@@ -96,7 +96,7 @@ async def measure_bot(
         log = bot.read_log().strip()
         if log:
             problems.append(f"the bot logged:\n{log[-2000:]}")
-    return result, rss, problems
+    return result, memory, problems
 
 
 async def measure_echo(api: FakeBotApi, people: int, steps: int) -> EchoResult:
@@ -198,12 +198,12 @@ async def measure(
     api = FakeBotApi()
     await api.start()
     try:
-        result, rss, problems = await measure_bot(api, people, answers, rate_limit, exports)
+        result, memory, problems = await measure_bot(api, people, answers, rate_limit, exports)
         steps = result.updates // people
         echo = await measure_echo(api, people, steps)
     finally:
         await api.stop()
-    return result, echo, rss, problems
+    return result, echo, memory, problems
 
 
 def main() -> int:

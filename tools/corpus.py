@@ -11,10 +11,12 @@ empty ``W9-01.done`` when finished). The steps, with the briefs in ``tools/brief
    (``writer.md``). ``strip`` copies each finished chunk to ``WORK/a2/input/`` without
    labels. Strip only after the writer has stopped: a chunk changed later must be
    stripped and labelled again.
-2. A second annotator labels those copies blind into ``WORK/a2/`` (``annotator.md``).
+2. A second annotator labels those copies blind into ``WORK/a2/`` (``annotator.md``;
+   answers, knowledge questions and navigation alike). A blind set, once scored, can go
+   the same way: its writer is the first annotator.
 3. ``compare`` writes ``WORK/agreement.json`` and ``WORK/disagreements/<chunk>``.
 4. An adjudicator decides each disagreement by the labelling guide into
-   ``WORK/adjudicated/<chunk>`` (id, labels, the deciding ``rule``).
+   ``WORK/adjudicated/<chunk>`` (id, labels, the deciding ``rule``; ``adjudicator.md``).
 5. ``settle`` writes ``WORK/settled/<chunk>``: the writer's labels where both agreed,
    the adjudicated ones elsewhere (with ``settled: <rule>``), ``annotators: 2``. Copy
    them to ``knowledge/data/understanding/examples/`` and run ``imvo-coach model build``.

@@ -28,6 +28,7 @@ VOTE_SCALE = 0.25  # rule vote weights run up to ~10; keep feature values near 1
 DOUBT_KINDS = (Kind.HEDGE, Kind.SARCASM)
 DOUBT_REASONS = ("contrast", "hedge")
 TOP_TOPICS = 3  # candidate topics ranked for a knowledge question
+WORD_COUNT_EDGES = (1, 2, 4, 8, 16, 32)  # length buckets of a text, in words
 
 
 def _bucket(count: int, edges: Sequence[int]) -> str:
@@ -47,7 +48,7 @@ def lexical(text: str, words: Sequence[str], chars: bool = True) -> Features:
     if words:
         features[f"first:{words[0]}"] = 1.0
         features[f"last:{words[-1]}"] = 1.0
-    features[f"len:{_bucket(len(words), (1, 2, 4, 8, 16, 32))}"] = 1.0
+    features[f"len:{_bucket(len(words), WORD_COUNT_EDGES)}"] = 1.0
     if chars:
         for raw in text.lower().split():
             if len(raw) > MAX_CHAR_WORD:
@@ -87,7 +88,7 @@ def answer_features(
     features[f"r:{stance}"] = 1.0
     # the rules' stance by answer length: a bare "deels" means partly whatever the question,
     # while in a long story the same cue may be one clause among others
-    features[f"rl:{stance}:{_bucket(len(tokens.words), (1, 2, 4, 8, 16, 32))}"] = 1.0
+    features[f"rl:{stance}:{_bucket(len(tokens.words), WORD_COUNT_EDGES)}"] = 1.0
     features[f"rc:{stance}"] = rule.confidence
     if question is not None:
         features[f"q:{question.id}"] = 1.0
