@@ -262,24 +262,29 @@ class TelegramBot:
         """Answers the press at once, sends the choice to the engine, closes the question."""
         query = update.callback_query
         assert query is not None
-        await safe(query.answer(), "answer button")
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return  # we never send buttons elsewhere; a forged press gets nothing
-        logger.info("Button from %s", self._tag(update))
-        event = self._event(update, EventKind.CHOICE, query.data or "")
-        replies = await self._handle(event, context.bot, chat.id)
-        sender = ChatSender(context.bot, chat.id, context.chat_data)
-        message = query.message
-        if isinstance(message, Message):  # not too old for Telegram to show it to us
-            if message.text:
-                label = _answered(replies)
-                await sender.close_question(
-                    message.message_id, message.text_html, message.text, label
-                )
-            else:  # a file with buttons: no text to add the answer to
-                await sender.close_question(message.message_id, "", "", None)
-        await sender.deliver(replies)
+        # the spinner on the phone stops while the engine works
+        answering = asyncio.ensure_future(safe(query.answer(), "answer button"))
+        try:
+            chat = update.effective_chat
+            if chat is None or chat.type != ChatType.PRIVATE:
+                return  # we never send buttons elsewhere; a forged press gets nothing
+            logger.info("Button from %s", self._tag(update))
+            event = self._event(update, EventKind.CHOICE, query.data or "")
+            replies = await self._handle(event, context.bot, chat.id)
+            sender = ChatSender(context.bot, chat.id, context.chat_data)
+            message = query.message
+            closing = None
+            if isinstance(message, Message):  # not too old for Telegram to show it to us
+                if message.text:
+                    label = _answered(replies)
+                    closing = sender.closing(
+                        message.message_id, message.text_html, message.text, label
+                    )
+                else:  # a file with buttons: no text to add the answer to
+                    closing = sender.closing(message.message_id, "", "", None)
+            await sender.answer(replies, closing)
+        finally:
+            await answering
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Explains that photos, voice messages, stickers and files cannot be read."""
@@ -329,9 +334,8 @@ class TelegramBot:
         replies = await self._handle(event, context.bot, chat.id)
         sender = ChatSender(context.bot, chat.id, context.chat_data)
         label = _answered(replies)
-        if label is not None:
-            await sender.close_open_question(label)
-        await sender.deliver(replies)
+        closing = sender.closing_open_question(label) if label is not None else None
+        await sender.answer(replies, closing)
 
     async def _handle(self, event: Event, bot: Any, chat_id: int) -> list[Reply]:
         """The engine's replies to ``event``, computed in a worker thread; the update's
