@@ -157,3 +157,25 @@ def test_a_knowledge_base_without_lexicon_is_refused(understanding: Understandin
 
     with pytest.raises(ValueError, match="lexicon"):
         Understanding(replace(understanding.knowledge, lexicon=None))
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("wat houdt gepaste zorg vuldigheid in", "zorgvuldigheid"),
+        ("wie telt als stake holder", "stakeholder"),
+        ("our sub-contractors", "subcontractors"),
+        ("due dili gence", "diligence"),
+    ],
+)
+def test_a_word_split_by_dictation_is_read_whole(
+    understanding: Understanding, text: str, joined: str
+) -> None:
+    words = understanding.compiled.normaliser.tokens(text).words
+    assert joined in words, words
+
+
+def test_two_real_words_are_not_joined(understanding: Understanding) -> None:
+    """"over werk" (about work) must not become "overwerk" (overtime)."""
+    words = understanding.compiled.normaliser.tokens("klachten over werk").words
+    assert words == ["klachten", "over", "werk"]

@@ -65,6 +65,27 @@ def _in_quotes(folded: str, raw: str, start: int, end: int) -> bool:
     return start > 0 and end < len(folded) and folded[start - 1] == folded[end] == '"'
 
 
+def _join_split_words(
+    speller: Speller,
+    words: list[str],
+    spans: list[tuple[int, int]],
+    breaks: list[str | None],
+    quoted: list[bool],
+) -> None:
+    """Join, in place, two neighbouring words that are one vocabulary word split apart."""
+    position = 0
+    while position + 1 < len(words):
+        if breaks[position] is None and breaks[position + 1] is None:
+            joined = speller.joined(words[position], words[position + 1])
+            if joined is not None:
+                words[position : position + 2] = [joined]
+                spans[position : position + 2] = [(spans[position][0], spans[position + 1][1])]
+                breaks[position : position + 2] = [None]
+                quoted[position : position + 2] = [quoted[position] and quoted[position + 1]]
+                continue
+        position += 1
+
+
 class Normaliser:
     """Cleans text into ``Tokens`` using the lexicon's rewrites, emoji and synonyms."""
 
@@ -170,6 +191,7 @@ class Normaliser:
                 breaks.append("pause")
         if spell and self.speller is not None:
             speller = self.speller
+            _join_split_words(speller, words, spans, breaks, quoted)
             words = [
                 speller.correct(w) if kind is None else w
                 for w, kind in zip(words, breaks, strict=True)

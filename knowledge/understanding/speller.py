@@ -12,6 +12,7 @@ from rapidfuzz.distance import OSA
 MIN_TYPO_LENGTH = 4  # shorter words are too ambiguous to correct
 LONG_WORD = 8  # longer words may have two typos
 MAX_SPELL_CACHE = 50_000
+MIN_JOINED_LENGTH = 7  # a split word is joined again only when the whole is this long
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -80,6 +81,17 @@ class Speller:
         if any(word[:n] in self.prefixes for n in self.prefix_lengths if n <= len(word)):
             return True
         return any(word[-n:] in self.suffixes for n in self.suffix_lengths if n <= len(word))
+
+    def joined(self, first: str, second: str) -> str | None:
+        """``first + second`` when it is a vocabulary word split in two by dictation or
+        fast typing ("zorg vuldigheid", "stake holder"), else None. At least one part
+        must be no word of its own, so two real words ("over werk") stay apart."""
+        word = first + second
+        if len(word) < MIN_JOINED_LENGTH or word not in self.vocabulary:
+            return None
+        if first in self.known and second in self.known:
+            return None
+        return word if first.isalpha() and second.isalpha() else None
 
     def correct(self, word: str) -> str:
         if len(word) < MIN_TYPO_LENGTH or self.is_known(word):
