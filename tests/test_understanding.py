@@ -176,6 +176,6 @@ def test_a_word_split_by_dictation_is_read_whole(
 
 
 def test_two_real_words_are_not_joined(understanding: Understanding) -> None:
-    """"over werk" (about work) must not become "overwerk" (overtime)."""
+    """ "over werk" (about work) must not become "overwerk" (overtime)."""
     words = understanding.compiled.normaliser.tokens("klachten over werk").words
     assert words == ["klachten", "over", "werk"]
