@@ -117,6 +117,24 @@ async def test_button_press_is_answered_and_marks_the_question(
     assert anna.buttons() == ["Ja", "Nee", "Deels"]  # the new question's buttons
 
 
+async def test_a_slow_edit_of_the_answered_question_does_not_hold_back_the_next(
+    api: FakeBotApi, fake: FakeBot
+) -> None:
+    """The answered question's edit goes out beside the reply: on a slow line the next
+    question shows without waiting for the edit's round trip."""
+    anna = fake.user(1001)
+    async with RunningBot(make_app(api, ScriptedEngine(question)), fake) as bot:
+        await bot.say(anna, "/start")
+        fake.stall_next("editMessageText")
+        arrived = asyncio.Event()
+        fake.on_message.append(lambda chat_id, message: arrived.set())
+        anna.click("Ja")
+        await asyncio.wait_for(arrived.wait(), 3)
+        assert fake.stalled  # the edit is still hanging
+        assert anna.texts()[-1] == "Genoteerd.\n\nVraag 2 <b>&</b>?"
+        assert anna.buttons() == ["Ja", "Nee", "Deels"]
+
+
 async def test_typed_answer_also_closes_the_open_question(api: FakeBotApi, fake: FakeBot) -> None:
     anna = fake.user(1001)
     async with RunningBot(make_app(api, ScriptedEngine(question)), fake) as bot:
