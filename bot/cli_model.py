@@ -29,7 +29,11 @@ def register(subparsers: Any) -> None:
     actions = model.add_subparsers(dest="model_command", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="train the model from the examples")
     build.add_argument("--knowledge", default=str(DEFAULT_KNOWLEDGE_DIR), help="knowledge dir")
-    build.add_argument("--output", help="model file (default: the knowledge base's own)")
+    build.add_argument(
+        "--output",
+        help="model file (default: the knowledge base's own); its examples.sha256 is written"
+        " beside it: copy both to ship it",
+    )
     build.set_defaults(handler=run_build)
     check = actions.add_parser(
         "check", help="refit the shipped model from its examples and compare the bytes"
