@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.cli import main
@@ -14,7 +15,12 @@ from knowledge.schema import Stance
 from knowledge.understanding import Understanding
 from knowledge.understanding.evaluation import Case, evaluate, load_cases
 from knowledge.understanding.features import doubtful
-from knowledge.understanding.model_file import examples_dir, model_path
+from knowledge.understanding.model_file import (
+    encode_weights,
+    examples_dir,
+    model_path,
+    same_model,
+)
 from knowledge.understanding.types import Interpretation
 from tests.kb_helpers import edit_yaml, problems_of
 
@@ -32,6 +38,23 @@ def test_shipped_model_is_what_its_examples_give(capsys: pytest.CaptureFixture[s
     """CI refits the heads from the examples and compares the bytes of the model file."""
     pytest.importorskip("sklearn")
     assert main(["model", "check"]) == 0, capsys.readouterr().out
+
+
+def test_a_model_one_float16_step_away_is_the_same_and_two_steps_are_not() -> None:
+    """Another machine's BLAS may round a few weights to the neighbouring float16 value
+    (seen: 5 of 507,630 stance weights); a real change moves weights further."""
+    weights = np.array([0.0714, -7.65e-05, 1.5, 0.0], dtype="<f2")
+    one_step = np.nextafter(weights, np.float16(np.inf))
+    two_steps = np.nextafter(one_step, np.float16(np.inf))
+
+    def model(w: np.ndarray, bias: float = 0.1234) -> dict:
+        return {"heads": {"stance": {"weights": encode_weights(w), "bias": [bias]}}}
+
+    assert same_model(model(one_step), model(weights))
+    assert same_model(model(weights, 0.1235), model(weights))
+    assert not same_model(model(two_steps), model(weights))
+    assert not same_model(model(weights, 0.1240), model(weights))
+    assert not same_model(model(weights[:3]), model(weights))
 
 
 def test_changed_examples_make_the_model_stale(kb_copy: Path) -> None:

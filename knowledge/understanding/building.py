@@ -19,6 +19,7 @@ from knowledge.understanding.model_file import (
     examples_dir,
     model_path,
     read_model,
+    same_model,
     write_model,
 )
 from knowledge.understanding.training import (
@@ -160,7 +161,8 @@ def _rules_only(knowledge_dir: Path) -> Understanding:
 def check_shipped(knowledge_dir: Path, output: Path) -> bool:
     """Refit the shipped model's heads from the examples (its calibration and report are
     taken as they are, skipping the slow cross-validation), write the result to
-    ``output`` and say whether it is byte-identical to the shipped file."""
+    ``output`` and say whether it is the shipped model (byte-identical on the machine
+    that built it; elsewhere a few weights may land one float16 step away)."""
     understanding = _rules_only(knowledge_dir)
     knowledge = understanding.knowledge
     shipped_path = model_path(knowledge.directory)
@@ -168,7 +170,9 @@ def check_shipped(knowledge_dir: Path, output: Path) -> bool:
     temperatures = {name: head["temperature"] for name, head in shipped["heads"].items()}
     heads = train_final(understanding, load_examples(knowledge.directory), temperatures)
     write_model(output, model_json(knowledge, heads, shipped["report"]))
-    return output.read_bytes() == shipped_path.read_bytes()
+    return output.read_bytes() == shipped_path.read_bytes() or same_model(
+        read_model(output), shipped
+    )
 
 
 def build_model(knowledge_dir: Path, output: Path | None = None) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Weights are float16 (base64), biases and temperatures rounded, keys sorted and the gzip
 header carries no time stamp, so rebuilding from the same examples and knowledge base
-gives the same bytes. Reading needs only numpy; scikit-learn is used to build it.
+gives the same bytes on the same machine. Another machine (other CPU, other BLAS kernels)
+may round a few weights to the neighbouring float16 value: ``same_model`` allows that
+one step and nothing more. Reading needs only numpy; scikit-learn is used to build it.
 """
 
 from __future__ import annotations
@@ -75,6 +77,36 @@ def write_model(path: Path, model: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(payload.encode(), compresslevel=9, mtime=0))
     (path.parent / DIGEST_NAME).write_text(f"{model['examples_digest']}\n")
+
+
+def same_model(built: Any, shipped: Any) -> bool:
+    """True when two models are equal but for floating-point noise: each weight within one
+    float16 step, each bias or temperature within one unit of its last decimal."""
+    if isinstance(built, dict) and isinstance(shipped, dict):
+        if built.keys() != shipped.keys():
+            return False
+        return all(
+            _same_weights(built[key], shipped[key])
+            if key == "weights"
+            else same_model(built[key], shipped[key])
+            for key in built
+        )
+    if isinstance(built, list) and isinstance(shipped, list):
+        return len(built) == len(shipped) and all(map(same_model, built, shipped))
+    if isinstance(built, float) and isinstance(shipped, float | int):
+        return abs(built - shipped) <= 1.5 * 10**-DECIMALS * max(1.0, abs(shipped))
+    return type(built) is type(shipped) and built == shipped
+
+
+def _same_weights(built: Any, shipped: Any) -> bool:
+    if not isinstance(built, str) or not isinstance(shipped, str):
+        return False
+    a = np.frombuffer(base64.b64decode(built), dtype="<f2")
+    b = np.frombuffer(base64.b64decode(shipped), dtype="<f2")
+    if a.shape != b.shape:
+        return False
+    step = np.spacing(np.maximum(np.abs(a), np.abs(b)))  # one float16 step at that size
+    return bool(np.all(np.abs(a.astype(np.float32) - b.astype(np.float32)) <= step))
 
 
 def read_model(path: Path) -> dict[str, Any]:
