@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from storage.database import connect, migrate, now, write_transaction
+from storage.database import connect, migrate, now
 from storage.errors import NotFoundError, StorageError
+from storage.group_commit import SharedConnection
 from storage.migrations import MIGRATIONS, Migration
 from storage.privacy import PrivacyStore
 from storage.records import (
@@ -72,9 +72,9 @@ class Store(TeamStore, PrivacyStore):
 
     def __init__(self, path: str | Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
-        self._lock = threading.RLock()
         self._checkpoint_after_commit = False
         self.db = connect(self.path)
+        self.connection = SharedConnection(self.db, after_commit=self._after_commit)
         try:
             self.schema_version = migrate(self.db, str(self.path), migrations)
         except BaseException:
@@ -83,7 +83,9 @@ class Store(TeamStore, PrivacyStore):
 
     def close(self) -> None:
         """Close the database (safe to call twice)."""
-        with self._lock, contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):
+            self.connection.commit_waiting()
+        with self.connection.held(), contextlib.suppress(Exception):
             self.db.close()
 
     def __enter__(self) -> Store:
@@ -94,15 +96,17 @@ class Store(TeamStore, PrivacyStore):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes: all are committed together, or none when an exception escapes."""
-        with self._lock:
-            outermost = not self.db.conn.in_transaction
-            with write_transaction(self.db):
-                yield
-            if outermost and self._checkpoint_after_commit:
-                self._checkpoint_after_commit = False
-                # Deleted rows may live on in the write-ahead log until a checkpoint.
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Group writes: all are committed together when this returns, or none when an
+        exception escapes. Threads writing at the same moment share one COMMIT
+        (storage/group_commit.py)."""
+        with self.connection.writing():
+            yield
+
+    def _after_commit(self) -> None:
+        if self._checkpoint_after_commit:
+            self._checkpoint_after_commit = False
+            # Deleted rows may live on in the write-ahead log until a checkpoint.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- users ---------------------------------------------------------------------------
 
@@ -338,7 +342,7 @@ class Store(TeamStore, PrivacyStore):
     def _query(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
         """Rows of one SELECT as dicts. Not sqlite-utils' ``query``: that wraps every read
         in a savepoint (to refuse writes), three statements per read on the hot path."""
-        with self._lock:
+        with self.connection.held():
             cursor = self.db.execute(sql, params)
             columns = [column[0] for column in cursor.description]
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
