@@ -118,6 +118,18 @@ def sender_of(raw: dict[str, Any]) -> tuple[str, int | None, str | None]:
     return "tg:?", None, None
 
 
+def without_unread_parts(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw`` without the keyboard of a pressed button's message, which the bot never
+    reads: PTB makes an object of every button, about 40% of the time it takes to read a
+    button press (measured with the crowd's updates)."""
+    query = raw.get("callback_query")
+    message = query.get("message") if isinstance(query, dict) else None
+    if not isinstance(message, dict) or "reply_markup" not in message:
+        return raw
+    slim = {key: value for key, value in message.items() if key != "reply_markup"}
+    return {**raw, "callback_query": {**query, "message": slim}}
+
+
 class InboxRunner:
     """Fetches, stores and handles the updates of one bot."""
 
@@ -254,7 +266,7 @@ class InboxRunner:
     async def _handle(self, item: InboxItem) -> None:
         for attempt in range(1, MAX_TRIES + 1):
             try:
-                update = Update.de_json(item.payload, self.app.bot)
+                update = Update.de_json(without_unread_parts(item.payload), self.app.bot)
                 await self.app.process_update(update)
             except Exception as error:  # PTB could not read it: try again, then skip
                 logger.debug("Update %s failed (try %d): %r", item.key, attempt, error)

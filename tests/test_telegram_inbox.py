@@ -15,10 +15,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
 from bot.config import BotConfig
 from bot.telegram_app import build_application
-from bot.telegram_inbox import MAX_RESTARTS, MAX_TRIES, RATE_BURST, RateLimiter, serve
+from bot.telegram_inbox import (
+    MAX_RESTARTS,
+    MAX_TRIES,
+    RATE_BURST,
+    RateLimiter,
+    serve,
+    without_unread_parts,
+)
 from conversations.engine import Engine
 from knowledge import KnowledgeBase
 from storage import Store
@@ -260,3 +268,36 @@ def test_answered_updates_keep_no_content_and_only_the_latest_keys(
     assert all(row["payload"] is None for row in rows if row["state"] == ANSWERED)
     assert [item.key for item in inbox.unfinished()] == [f"1:{n}" for n in range(25, 30)]
     assert inbox.accept([InboxItem("1:22", "tg:1", secret)]) == []  # a late redelivery
+
+
+def test_a_button_press_is_read_without_its_keyboard_and_the_stored_update_kept() -> None:
+    """What the handlers read of a press is the same with and without the message's
+    keyboard; the inbox's stored payload is not changed."""
+    keyboard = {"inline_keyboard": [[{"text": "Ja", "callback_data": "a:q1:yes"}]]}
+    message = {
+        "message_id": 7,
+        "date": 1_700_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "Anna"},
+        "text": "Vraag 1: beleid?",
+        "entities": [{"type": "bold", "offset": 0, "length": 7}],
+        "reply_markup": keyboard,
+    }
+    person = {"id": 42, "is_bot": False, "first_name": "Anna", "language_code": "nl"}
+    raw = {
+        "update_id": 3,
+        "callback_query": {
+            "id": "9",
+            "from": person,
+            "chat_instance": "c",
+            "message": message,
+            "data": "a:q1:yes",
+        },
+    }
+    slim = without_unread_parts(raw)
+    assert "reply_markup" not in slim["callback_query"]["message"]
+    assert raw["callback_query"]["message"]["reply_markup"] == keyboard
+    full, read = (Update.de_json(payload, None).callback_query for payload in (raw, slim))
+    assert (read.data, read.message.message_id, read.message.chat.id) == ("a:q1:yes", 7, 42)
+    assert read.message.text_html == full.message.text_html == "<b>Vraag 1</b>: beleid?"
+    text = {"update_id": 4, "message": {**message, "from": person}}
+    assert without_unread_parts(text) is text  # only a press's message loses its keyboard
