@@ -8,9 +8,10 @@ Starts the fake Telegram Bot API (tests/fake_bot_api) on 127.0.0.1 and the bot a
 process, exactly as deployed, then lets every person start the union checklist and
 answer questions at the same time, each waiting for the bot's reply before the next step
 (buttons and typed answers alternate). Afterwards it checks that no answer was lost,
-doubled or crossed. Then the same number of people send the same number of messages to
-benchmarks/echo_bot.py (python-telegram-bot answering every text with itself) in its own
-process. It reports updates per second for both and their ratio, the wait for a reply
+doubled or crossed. Before and after that, the same number of people send the same number
+of messages to benchmarks/echo_bot.py (python-telegram-bot answering every text with
+itself) in its own process. It reports updates per second for both (the echo bot's over
+its two runs) and their ratio, the CPU time each process used per update, the wait for a reply
 (p50, p99, max), the bot's peak memory (RSS, also after ``--exports`` people took
 their report as PDF and Word), and the targets: the full stack at least
 50% of the echo bot's rate, at least 200 updates/s, p99 wait at most 2 s, RSS at most
@@ -37,11 +38,12 @@ sys.path.insert(0, str(ROOT))
 from knowledge import default_knowledge  # noqa: E402
 from storage import Store  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
-from tests.fake_bot_api.crowd import Crowd, CrowdResult  # noqa: E402
+from tests.fake_bot_api.crowd import SETUP_STEPS, Crowd, CrowdResult  # noqa: E402
 from tests.fake_bot_api.process import BotProcess  # noqa: E402
 
 TOKEN = "424200:load-benchmark"
 ECHO_TOKEN = "424201:echo-baseline"
+ECHO_TOKEN_AFTER = "424202:echo-baseline-after"
 TELEGRAM_LIMIT = 30  # messages per second per bot (Telegram's FAQ; PTB FloodLimit)
 TARGET_RATIO, TARGET_RATE, TARGET_P99, TARGET_RSS_MB = 0.5, 200.0, 2.0, 150.0
 
@@ -51,10 +53,20 @@ class EchoResult:
     updates: int
     seconds: float
     waits: tuple[float, ...]
+    cpu_seconds: float  # the echo bot's own CPU time (all threads) while it answered
 
     @property
     def updates_per_second(self) -> float:
         return self.updates / self.seconds
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process (all its threads) so far; 0 without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -82,12 +94,14 @@ async def measure_bot(
         crowd = Crowd(fake, people, answers)
         await bot.start()
         try:
-            result = await crowd.run()
             assert bot.process is not None
+            cpu_before = cpu_seconds(bot.process.pid)
+            result = await crowd.run()
+            cpu = cpu_seconds(bot.process.pid) - cpu_before
             before = peak_rss_mb(bot.process.pid)
             # then some of them take their report home as PDF and Word, as people do
             await asyncio.gather(*(p.export(("pdf", "docx")) for p in crowd.people[:exports]))
-            memory = Memory(before, peak_rss_mb(bot.process.pid), exports)
+            memory = Memory(before, peak_rss_mb(bot.process.pid), exports, cpu)
         finally:
             await bot.stop()
         questions = [q.id for q in default_knowledge().checklist("union").questions]
@@ -99,8 +113,8 @@ async def measure_bot(
     return result, memory, problems
 
 
-async def measure_echo(api: FakeBotApi, people: int, steps: int) -> EchoResult:
-    fake = api.add_bot(ECHO_TOKEN)
+async def measure_echo(api: FakeBotApi, people: int, steps: int, token: str) -> EchoResult:
+    fake = api.add_bot(token)
     users = [fake.user(7_000_000 + n, f"Echo{n}", "nl") for n in range(people)]
     arrived = {user.chat_id: asyncio.Event() for user in users}
     fake.on_message.append(lambda chat, message: arrived[chat].set() if chat in arrived else None)
@@ -125,26 +139,35 @@ async def measure_echo(api: FakeBotApi, people: int, steps: int) -> EchoResult:
         )
         await echo.start()
         try:
+            assert echo.process is not None
+            cpu_before = cpu_seconds(echo.process.pid)
             started = time.perf_counter()
             await asyncio.gather(*(talk(user) for user in users))
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds(echo.process.pid) - cpu_before
         finally:
             await echo.stop()
-    return EchoResult(people * steps, seconds, tuple(waits))
+    return EchoResult(people * steps, seconds, tuple(waits), cpu)
 
 
 @dataclass(frozen=True)
 class Memory:
-    """The bot's peak RSS after the crowd, and after ``exports`` people exported reports."""
+    """The bot's peak RSS after the crowd, and after ``exports`` people exported reports;
+    and the CPU time it used while the crowd talked to it."""
 
     crowd: float
     with_exports: float
     exports: int
+    cpu_seconds: float
 
 
 def percentile(waits: tuple[float, ...], share: float) -> float:
     ordered = sorted(waits)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "-"
 
 
 def report(result: CrowdResult, echo: EchoResult, memory: Memory, rate_limit: int) -> str:
@@ -164,6 +187,10 @@ def report(result: CrowdResult, echo: EchoResult, memory: Memory, rate_limit: in
         f"wait p50 {percentile(echo.waits, 0.5) * 1000:.0f} ms, "
         f"p99 {percentile(echo.waits, 0.99) * 1000:.0f} ms",
         f"ratio imvo-coach / echo bot: {ratio:.2f}",
+        f"CPU per update: imvo-coach {memory.cpu_seconds / result.updates * 1000:.2f} ms, "
+        f"echo bot {echo.cpu_seconds / echo.updates * 1000:.2f} ms (ratio "
+        f"{_ratio(echo.cpu_seconds / echo.updates, memory.cpu_seconds / result.updates)}; "
+        "steadier than the rates on a busy machine)",
         f"Bot API calls per update: {result.bot_calls / result.updates:.1f}, of which "
         f"{result.chat_calls / result.updates:.1f} into a chat and {per_update:.1f} messages "
         f"sent ({result.messages / result.seconds:.0f} messages/s)",
@@ -198,9 +225,18 @@ async def measure(
     api = FakeBotApi()
     await api.start()
     try:
+        # the echo bot runs before and after the bot: a machine that gets faster or slower
+        # during the run then moves both rates alike
+        steps = SETUP_STEPS + answers
+        first = await measure_echo(api, people, steps, ECHO_TOKEN)
         result, memory, problems = await measure_bot(api, people, answers, rate_limit, exports)
-        steps = result.updates // people
-        echo = await measure_echo(api, people, steps)
+        second = await measure_echo(api, people, steps, ECHO_TOKEN_AFTER)
+        echo = EchoResult(
+            first.updates + second.updates,
+            first.seconds + second.seconds,
+            first.waits + second.waits,
+            first.cpu_seconds + second.cpu_seconds,
+        )
     finally:
         await api.stop()
     return result, echo, memory, problems
