@@ -52,7 +52,7 @@ from bot.telegram_access import AccessGate, stats_text
 from bot.telegram_db import in_thread
 from bot.telegram_logging import UserHasher, quiet_request_logs
 from bot.telegram_render import language_from_code
-from bot.telegram_send import ChatSender, is_not_modified, safe
+from bot.telegram_send import ChatSender, is_not_modified, raw_call, safe
 from bot.telegram_transport import AiohttpRequest
 from conversations.commands import COMMANDS, DUTCH_ALIASES, command_name
 from conversations.events import Event, EventKind, Reply
@@ -263,7 +263,12 @@ class TelegramBot:
         query = update.callback_query
         assert query is not None
         # the spinner on the phone stops while the engine works
-        answering = asyncio.ensure_future(safe(query.answer(), "answer button"))
+        answering = asyncio.ensure_future(
+            safe(
+                raw_call(context.bot, "answerCallbackQuery", callback_query_id=query.id),
+                "answer button",
+            )
+        )
         try:
             chat = update.effective_chat
             if chat is None or chat.type != ChatType.PRIVATE:

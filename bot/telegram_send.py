@@ -40,7 +40,12 @@ SEND_ATTEMPTS = 3
 RETRY_PAUSE = 0.2  # seconds, times the attempt number
 OPEN_QUESTION = "open_question"  # chat_data key -> (message_id, html, plain text)
 # Sends and edits go through ``raw_call`` (see there), not PTB's own methods.
-RAW_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup")
+RAW_METHODS = (
+    "sendMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "answerCallbackQuery",
+)
 
 
 async def retry(call: Callable[[], Awaitable[T]]) -> T:
