@@ -13,7 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_transport import AiohttpRequest, _proxy_lookup
+from bot.telegram_transport import MAX_KEPT_URLS, AiohttpRequest, _proxy_lookup
 
 
 def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch) -> None:
@@ -81,3 +81,19 @@ async def test_a_slow_server_is_a_timeout_and_a_fast_one_gets_json() -> None:
     finally:
         await request.shutdown()
         await runner.cleanup()
+
+
+def test_parsed_urls_are_kept_per_method_and_bounded(monkeypatch) -> None:
+    """One parse per Bot API method; URLs beyond the bound (files) are parsed each time."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    request = AiohttpRequest(1)
+    first = request._target("https://api.telegram.org/bot1:x/sendMessage")
+    assert request._target("https://api.telegram.org/bot1:x/sendMessage") is first
+    assert (str(first[0]), first[1]) == (
+        "https://api.telegram.org/bot1:x/sendMessage",
+        "http://proxy.example:3128",
+    )
+    for n in range(2 * MAX_KEPT_URLS):
+        target = request._target(f"https://api.telegram.org/file/bot1:x/photo{n}.jpg")
+        assert str(target[0]).endswith(f"photo{n}.jpg")
+    assert len(request._targets) == MAX_KEPT_URLS
