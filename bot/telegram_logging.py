@@ -7,6 +7,7 @@ appears only as a short salted hash, so logs can be correlated without naming an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 REDACTED = "<redacted>"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TAGS_KEPT = 4096  # log tags of the people who wrote last, kept to save an HMAC each
 
 
 class RedactingFilter(logging.Filter):
@@ -47,11 +49,15 @@ class UserHasher:
     def __init__(self, salt: str | None) -> None:
         # Without a configured salt the tags are stable only within one process run.
         self._key = (salt or secrets.token_hex(16)).encode()
+        # the same people write again and again: an HMAC per log line was ~1% of the
+        # bot's CPU under load (benchmarks/load.py)
+        self._tag = functools.lru_cache(maxsize=TAGS_KEPT)(self._compute)
 
     def __call__(self, user_id: int | str | None) -> str:
-        if user_id is None:
-            return "-"
-        digest = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()
+        return "-" if user_id is None else self._tag(str(user_id))
+
+    def _compute(self, user_id: str) -> str:
+        digest = hmac.new(self._key, user_id.encode(), hashlib.sha256).hexdigest()
         return f"u{digest[:10]}"
 
 
