@@ -118,9 +118,12 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    # a zombie (exited, not yet reaped by its parent) counts as gone
-    status = Path(f"/proc/{pid}/status")
-    return not (status.exists() and "State:\tZ" in status.read_text())
+    # a zombie (exited, not yet reaped by its parent) counts as gone; so does a process
+    # reaped between the two looks
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
 
 
 def test_a_worker_that_cannot_start_is_given_up_and_files_are_made_here(
