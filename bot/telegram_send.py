@@ -26,6 +26,7 @@ from telegram.request import RequestData
 from bot.telegram_render import (
     MAX_CAPTION,
     MAX_TEXT,
+    Keyboard,
     answered_html,
     escape,
     keyboard,
@@ -184,7 +185,7 @@ class ChatSender:
             if markup is not None:
                 self.chat_data[OPEN_QUESTION] = (sent, escape(parts[-1]), parts[-1])
 
-    async def text(self, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
+    async def text(self, text: str, markup: Keyboard | None = None) -> int:
         """Send plain ``text`` (escaped here) as one HTML message; returns its message id."""
         params: dict[str, Any] = {
             "chat_id": self.chat_id,
@@ -192,12 +193,12 @@ class ChatSender:
             "parse_mode": ParseMode.HTML,
         }
         if markup is not None:
-            params["reply_markup"] = markup.to_dict()
+            params["reply_markup"] = markup
         sent = await retry(lambda: raw_call(self.bot, "sendMessage", **params))
         return int(sent["message_id"])
 
     async def document(
-        self, attachment: Attachment, caption: str | None, markup: InlineKeyboardMarkup | None
+        self, attachment: Attachment, caption: str | None, markup: Keyboard | None
     ) -> None:
         """Send an exported file, with the reply text as caption when it fits."""
         await safe(
@@ -209,7 +210,7 @@ class ChatSender:
                 InputFile(attachment.content, filename=attachment.filename),
                 caption=escape(caption) if caption else None,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup,
+                reply_markup=InlineKeyboardMarkup.de_json(markup, self.bot) if markup else None,
             )
         )
         logger.info("Sent a %d-byte %s", len(attachment.content), attachment.mime_type)

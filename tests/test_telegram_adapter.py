@@ -189,6 +189,20 @@ async def test_attachment_is_sent_as_a_document(api: FakeBotApi, fake: FakeBot) 
     assert fake.calls_of("sendChatAction")[-1].params["action"] == "upload_document"
 
 
+async def test_a_document_keeps_its_buttons(api: FakeBotApi, fake: FakeBot) -> None:
+    pdf = Attachment("imvo-samenvatting.pdf", b"%PDF-1.4 fake", "application/pdf")
+
+    def export(event: Event) -> list[Reply]:
+        return [Reply("Nog een formaat?", ANSWERS, attachment=pdf)]
+
+    anna = fake.user(1001)
+    async with RunningBot(make_app(api, ScriptedEngine(export)), fake) as bot:
+        await bot.say(anna, "/export")
+    assert "document" in anna.messages()[-1]
+    assert anna.buttons() == ["Ja", "Nee", "Deels"]
+    assert anna.button_data() == [choice.data for choice in ANSWERS]
+
+
 async def test_flood_control_is_waited_out(api: FakeBotApi, fake: FakeBot) -> None:
     fake.fail_next("sendMessage", 429, retry_after=1)
     anna = fake.user(1001)

@@ -7,6 +7,7 @@ import logging
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from telegram import InlineKeyboardMarkup
 
 from bot.telegram_logging import REDACTED, RedactingFilter, UserHasher
 from bot.telegram_render import (
@@ -63,13 +64,17 @@ def test_keyboard_rows_fit_the_labels() -> None:
     answers = [Choice(label, f"a:1:{label}") for label in ("Ja", "Nee", "Deels")]
     short = keyboard(answers)
     assert short is not None
-    assert [[b.text for b in row] for row in short.inline_keyboard] == [["Ja", "Nee", "Deels"]]
+    assert [[b["text"] for b in row] for row in short["inline_keyboard"]] == [
+        ["Ja", "Nee", "Deels"]
+    ]
+    # exactly the Bot API's JSON, which PTB reads as the same keyboard
+    assert InlineKeyboardMarkup.de_json(short, None).to_dict() == short
     mixed = keyboard([*answers, Choice("Weet ik niet", "a:1:u"), Choice("Overslaan", "s:1")])
     assert mixed is not None
-    assert [len(row) for row in mixed.inline_keyboard] == [2, 2, 1]
+    assert [len(row) for row in mixed["inline_keyboard"]] == [2, 2, 1]
     long = keyboard([Choice("Het IMVO-beleid van het bedrijf (OESO stap 1)", "c:policy")] * 2)
     assert long is not None
-    assert [len(row) for row in long.inline_keyboard] == [1, 1]
+    assert [len(row) for row in long["inline_keyboard"]] == [1, 1]
     assert keyboard([]) is None
 
 
@@ -80,7 +85,7 @@ def test_keyboard_drops_a_button_that_telegram_would_refuse(
     with caplog.at_level(logging.ERROR):
         markup = keyboard(choices)
     assert markup is not None
-    assert [b.text for row in markup.inline_keyboard for b in row] == ["Ja"]
+    assert [b["text"] for row in markup["inline_keyboard"] for b in row] == ["Ja"]
     assert len(caplog.records) == 3
 
 
