@@ -14,10 +14,12 @@ PTB (``BaseRequest._request_wrapper``).
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import orjson
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
@@ -65,6 +67,14 @@ class AiohttpRequest(BaseRequest):
             if len(self._targets) < MAX_KEPT_URLS:
                 self._targets[url] = target
         return target
+
+    def parse_json_payload(self, payload: bytes) -> Any:
+        """Telegram's answer read by orjson (in C; getUpdates batches included); what it
+        refuses (invalid UTF-8) goes to PTB's own reader, which replaces or reports it."""
+        try:
+            return orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            return super().parse_json_payload(payload)
 
     @property
     def read_timeout(self) -> float:
@@ -114,7 +124,7 @@ class AiohttpRequest(BaseRequest):
         headers = {"User-Agent": self.USER_AGENT}
         body: aiohttp.FormData | bytes | None = None
         if request_data is not None and not files:
-            body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+            body = _json_body(request_data.parameters)
             headers["Content-Type"] = "application/json"
         if files:
             body = aiohttp.FormData(quote_fields=False)
@@ -137,6 +147,14 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+
+
+def _json_body(parameters: dict[str, Any]) -> bytes:
+    """The request's JSON body, made by orjson; json for what orjson cannot write."""
+    try:
+        return orjson.dumps(parameters)
+    except TypeError:
+        return json.dumps(parameters, ensure_ascii=False).encode()
 
 
 def _proxy_lookup(url: str) -> str | None:

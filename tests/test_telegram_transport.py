@@ -13,7 +13,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_transport import MAX_KEPT_URLS, AiohttpRequest, _proxy_lookup
+from bot.telegram_transport import MAX_KEPT_URLS, AiohttpRequest, _json_body, _proxy_lookup
 
 
 def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(monkeypatch) -> None:
@@ -97,3 +97,22 @@ def test_parsed_urls_are_kept_per_method_and_bounded(monkeypatch) -> None:
         target = request._target(f"https://api.telegram.org/file/bot1:x/photo{n}.jpg")
         assert str(target[0]).endswith(f"photo{n}.jpg")
     assert len(request._targets) == MAX_KEPT_URLS
+
+
+def test_json_that_orjson_refuses_goes_the_standard_way() -> None:
+    """Invalid UTF-8 in an answer is replaced (PTB's reader); a number beyond 64 bits in
+    a request is written by json."""
+    request = AiohttpRequest(1)
+    assert request.parse_json_payload(b'{"ok": true, "result": "caf\\u00e9"}') == {
+        "ok": True,
+        "result": "café",
+    }
+    assert request.parse_json_payload(b'{"ok": true, "result": "caf\xe9"}') == {
+        "ok": True,
+        "result": "caf\ufffd",
+    }
+    assert json.loads(_json_body({"chat_id": 2**70, "text": "héllo"})) == {
+        "chat_id": 2**70,
+        "text": "héllo",
+    }
+    assert _json_body({"text": "héllo"}) == '{"text":"héllo"}'.encode()
