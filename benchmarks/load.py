@@ -46,6 +46,7 @@ ECHO_TOKEN = "424201:echo-baseline"
 ECHO_TOKEN_AFTER = "424202:echo-baseline-after"
 TELEGRAM_LIMIT = 30  # messages per second per bot (Telegram's FAQ; PTB FloodLimit)
 TARGET_RATIO, TARGET_RATE, TARGET_P99, TARGET_RSS_MB = 0.5, 200.0, 2.0, 150.0
+TARGET_P99_PEOPLE = 500  # the p99 wait target is for 500 people at once (issue 14)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,12 @@ def percentile(waits: tuple[float, ...], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def _verdict(ok: bool | None) -> str:
+    if ok is None:
+        return f"(for {TARGET_P99_PEOPLE} people at once)"
+    return "met" if ok else "MISSED"
+
+
 def _ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}" if denominator else "-"
 
@@ -196,11 +203,14 @@ def report(result: CrowdResult, echo: EchoResult, memory: Memory, rate_limit: in
         f"sent ({result.messages / result.seconds:.0f} messages/s)",
         "targets: "
         + ", ".join(
-            f"{name} {'met' if ok else 'MISSED'}"
+            f"{name} {_verdict(ok)}"
             for name, ok in (
                 (f"ratio >= {TARGET_RATIO}", ratio >= TARGET_RATIO),
                 (f">= {TARGET_RATE:.0f} updates/s", result.updates_per_second >= TARGET_RATE),
-                (f"p99 <= {TARGET_P99:.0f} s", p99 <= TARGET_P99),
+                (
+                    f"p99 <= {TARGET_P99:.0f} s",
+                    p99 <= TARGET_P99 if result.people <= TARGET_P99_PEOPLE else None,
+                ),
                 (f"RSS <= {TARGET_RSS_MB:.0f} MB", memory.with_exports <= TARGET_RSS_MB),
             )
         ),
