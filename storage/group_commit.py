@@ -37,7 +37,7 @@ class _Group:
         self.done = False
         self.error: BaseException | None = None
         self.writers = 0
-        self.started = time.monotonic()
+        self.started = 0.0  # when its first writer finished
 
 
 class SharedConnection:
@@ -118,12 +118,16 @@ class SharedConnection:
                 raise
             self.db.execute("RELEASE SAVEPOINT writer")
             group = self._group
+            if not group.writers:
+                group.started = time.monotonic()
             group.writers += 1
             if self._commit_due():
                 self._commit()
             else:
                 self._wait_for(group)
             if group.error is not None:
+                # the COMMIT's own error (in every writer of the group), so that callers
+                # treat a locked or full disk as they would their own write failing
                 raise group.error
 
     def commit_waiting(self) -> None:

@@ -172,3 +172,32 @@ def test_a_reader_commits_the_writes_left_waiting_for_it(shared: SharedConnectio
     assert returned.wait(5)
     thread.join()
     assert committed(shared) == {"w"}
+
+
+def test_after_a_quiet_spell_overlapping_writers_still_share_a_commit(
+    shared: SharedConnection,
+) -> None:
+    """A group's age counts from its first writer, not from the COMMIT before it."""
+    with shared.writing():
+        shared.db.execute("INSERT INTO note VALUES ('before')")
+    time.sleep(2 * shared.group_wait)
+    inside = threading.Event()
+
+    def first() -> None:
+        with shared.writing():
+            shared.db.execute("INSERT INTO note VALUES ('first')")
+            inside.set()
+            wait_until(lambda: shared.waiting >= 1)
+
+    def second() -> None:
+        with shared.writing():
+            shared.db.execute("INSERT INTO note VALUES ('second')")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    inside.wait()
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    assert committed(shared) == {"before", "first", "second"}
+    assert shared.commits == 2
