@@ -39,6 +39,18 @@ def wait_until(condition, seconds: float = 5.0) -> None:
         time.sleep(0.001)
 
 
+def overlapping(first, inside: threading.Event, *others) -> None:
+    """Run ``first`` until it sets ``inside`` (it is then in its write), then ``others``
+    (which queue for the connection behind it); wait for all."""
+    threads = [threading.Thread(target=work) for work in (first, *others)]
+    threads[0].start()
+    inside.wait()
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_a_lone_writer_commits_at_once(shared: SharedConnection) -> None:
     for n in range(3):
         with shared.writing():
@@ -89,14 +101,7 @@ def test_a_failing_writer_loses_only_its_own_writes(shared: SharedConnection) ->
         with shared.writing():
             shared.db.execute("INSERT INTO note VALUES ('last')")
 
-    threads = [threading.Thread(target=first)]
-    threads[0].start()
-    inside.wait()
-    threads += [threading.Thread(target=failing), threading.Thread(target=last)]
-    for thread in threads[1:]:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    overlapping(first, inside, failing, last)
     assert [str(error) for error in errors] == ["the engine failed"]
     assert committed(shared) == {"first", "last"}
 
@@ -126,13 +131,7 @@ def test_a_failed_commit_fails_every_writer_in_it(shared: SharedConnection) -> N
         except sqlite3.IntegrityError:
             outcome["breaking"] = "failed"
 
-    first = threading.Thread(target=waiting_writer)
-    first.start()
-    inside.wait()
-    second = threading.Thread(target=breaking_writer)
-    second.start()
-    first.join()
-    second.join()
+    overlapping(waiting_writer, inside, breaking_writer)
     assert outcome == {"waiting": "failed", "breaking": "failed"}
     assert committed(shared) == set()
     with shared.writing():  # the connection is usable again
@@ -193,11 +192,6 @@ def test_after_a_quiet_spell_overlapping_writers_still_share_a_commit(
         with shared.writing():
             shared.db.execute("INSERT INTO note VALUES ('second')")
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    threads[0].start()
-    inside.wait()
-    threads[1].start()
-    for thread in threads:
-        thread.join()
+    overlapping(first, inside, second)
     assert committed(shared) == {"before", "first", "second"}
     assert shared.commits == 2
