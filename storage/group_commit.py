@@ -11,6 +11,10 @@ bot) every writer commits at once, exactly as before.
 
 A writer that fails rolls back its own savepoint only; the others' work stays. When a
 COMMIT fails, every writer in it gets the error and nothing of theirs is kept.
+
+One connection has one transaction: a read on it sees the writes that wait for their
+COMMIT. Only a COMMIT that fails (a broken or full disk) can take back what such a read
+saw; the writers themselves get the error (in the bot: an apology, no confirmation).
 """
 
 from __future__ import annotations
