@@ -10,7 +10,7 @@ from knowledge.schema import Stance
 # Typed answers understood with less confidence than this are confirmed with the user; the
 # dialogue engine and ``imvo-coach eval`` both use it. Chosen from the learned model's
 # cross-validated calibration (``imvo-coach model build`` prints the trade-off).
-CONFIRM_THRESHOLD = 0.79
+CONFIRM_THRESHOLD = 0.80
 
 
 class Intent(StrEnum):
