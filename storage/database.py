@@ -80,11 +80,8 @@ def connect(path: Path) -> Database:
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
-    """One write transaction (``BEGIN IMMEDIATE``, so readers never need to upgrade)."""
-    if db.conn.in_transaction:
-        with db.atomic():  # nested: a savepoint inside the open transaction
-            yield
-        return
+    """One write transaction (``BEGIN IMMEDIATE``, so readers never need to upgrade), for
+    migrations; the store's own writes go through ``storage.group_commit``."""
     db.execute("BEGIN IMMEDIATE")
     try:
         yield
