@@ -54,6 +54,7 @@ def serve(config: BotConfig) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from bot.telegram_app import build_application
+    from bot.telegram_db import limit_malloc_arenas
     from bot.telegram_inbox import run
     from bot.telegram_logging import configure_logging
     from conversations.engine import Engine
@@ -61,6 +62,7 @@ def serve(config: BotConfig) -> int:
     from storage import StorageError, Store
 
     configure_logging(config.log_level, [config.token or "", config.webhook_secret or ""])
+    limit_malloc_arenas()
     try:
         knowledge = default_knowledge()
     except KnowledgeBaseError as error:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import platform
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +21,9 @@ from telegram import Update
 
 from bot.config import BotConfig
 from bot.telegram_app import build_application
+from bot.telegram_db import in_thread, limit_malloc_arenas
 from bot.telegram_inbox import (
+    MAX_HANDLED_AT_ONCE,
     MAX_RESTARTS,
     MAX_TRIES,
     RATE_BURST,
@@ -175,6 +179,23 @@ async def test_an_edited_message_gets_one_reply(
         await answered(fake, bob, 0, 10)
         await asyncio.sleep(0.3)
     assert bob.texts() == [knowledge.text("telegram.edit_not_read", "nl")]
+
+
+async def test_updates_handled_at_once_and_the_inbox_each_get_a_database_thread() -> None:
+    """Each update being handled keeps a thread until the COMMIT that holds its answer;
+    with the inbox's intake and flush besides, all must run at the same time (asyncio's
+    default pool has six threads on two cores: updates waited for one)."""
+    together = MAX_HANDLED_AT_ONCE + 2
+    all_in = threading.Barrier(together, timeout=5)
+    await asyncio.gather(*(in_thread(all_in.wait) for _ in range(together)))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
+def test_the_heaps_of_the_threads_are_limited_unless_the_operator_chose(monkeypatch) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert not limit_malloc_arenas()
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    assert limit_malloc_arenas()
 
 
 def test_the_rate_limiter_allows_a_burst_then_a_steady_pace() -> None:
