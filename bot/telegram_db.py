@@ -43,6 +43,15 @@ def db_pool() -> ThreadPoolExecutor:
     return _pool
 
 
+def close_db_pool() -> None:
+    """Wait for the database work still running (at shutdown, before the store closes),
+    as asyncio does for its default pool when the event loop ends."""
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 # glibc gives each thread that allocates its own heap ("arena"), up to eight per core, and
 # memory freed in one stays with it: with DB_THREADS threads the bot took 146-147 MB with
 # 2,000 people, 141-142 MB with two arenas (benchmarks/load.py), at the same speed.
@@ -58,7 +67,7 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     return bool(mallopt(_M_ARENA_MAX, arenas))

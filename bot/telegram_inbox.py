@@ -36,7 +36,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.config import DEFAULT_USER_RATE_LIMIT, BotConfig
 from bot.telegram_app import ALLOWED_UPDATES, TelegramBot
-from bot.telegram_db import in_thread, set_lock_wait
+from bot.telegram_db import close_db_pool, in_thread, set_lock_wait
 from bot.telegram_render import language_from_code
 from bot.telegram_send import safe
 from bot.telegram_webhook import start_webhook_server
@@ -315,10 +315,13 @@ def run(app: Application, config: BotConfig) -> None:
         uvloop = None
     # PDF and Word files are made in a worker process: the bot itself stays small
     with render_worker.worker_process():
-        if uvloop is None:
-            asyncio.run(serve(app, config))
-        else:
-            uvloop.run(serve(app, config))
+        try:
+            if uvloop is None:
+                asyncio.run(serve(app, config))
+            else:
+                uvloop.run(serve(app, config))
+        finally:
+            close_db_pool()
 
 
 async def serve(

@@ -21,7 +21,7 @@ from telegram import Update
 
 from bot.config import BotConfig
 from bot.telegram_app import build_application
-from bot.telegram_db import in_thread, limit_malloc_arenas
+from bot.telegram_db import close_db_pool, in_thread, limit_malloc_arenas
 from bot.telegram_inbox import (
     MAX_HANDLED_AT_ONCE,
     MAX_RESTARTS,
@@ -188,6 +188,23 @@ async def test_updates_handled_at_once_and_the_inbox_each_get_a_database_thread(
     together = MAX_HANDLED_AT_ONCE + 2
     all_in = threading.Barrier(together, timeout=5)
     await asyncio.gather(*(in_thread(all_in.wait) for _ in range(together)))
+
+
+async def test_closing_the_database_threads_waits_for_running_work() -> None:
+    """At shutdown the store closes after the last database work, not under it."""
+    started, finished = threading.Event(), threading.Event()
+
+    def slow() -> None:
+        started.set()
+        time.sleep(0.2)
+        finished.set()
+
+    running = asyncio.ensure_future(in_thread(slow))
+    await asyncio.to_thread(started.wait, 5)
+    await asyncio.to_thread(close_db_pool)
+    assert finished.is_set()
+    await running
+    assert await in_thread(lambda: "a new pool") == "a new pool"
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
