@@ -48,7 +48,7 @@ def ask_question(turn: Turn) -> State:
     if index >= len(checklist.questions):
         return finish(turn, assessment)
     question = checklist.questions[index]
-    earlier = turn.store.answers_for(turn.user_id, assessment.id).get(question.id)
+    earlier = turn.store.latest_answer(turn.user_id, assessment.id, question.id)
     if checklist.id == UNION_CHECKLIST and index == 0 and earlier is None:
         _show_country_context(turn, assessment)
     text = turn.text(
@@ -124,7 +124,7 @@ def with_heard(turn: Turn, assessment: AssessmentRecord, answer: AnswerRecord) -
     heard = turn.data.get("heard")
     if not isinstance(heard, dict) or heard.get("index") != assessment.position:
         return answer
-    earlier = turn.store.answers_for(turn.user_id, assessment.id).get(answer.question)
+    earlier = turn.store.latest_answer(turn.user_id, assessment.id, answer.question)
     if earlier is None or earlier.stance is not None or earlier.text == answer.text:
         return answer
     kept = {(s.signal, s.evidence) for s in answer.signals}

@@ -274,6 +274,19 @@ class Store(TeamStore, PrivacyStore):
             latest[answer.question] = answer
         return latest
 
+    def latest_answer(
+        self, user_id: str, assessment_id: int, question_id: str
+    ) -> AnswerRecord | None:
+        """The user's own latest answer to one question (``answers_for(...).get(question)``
+        in one indexed read: asking a question needs only its own earlier answer)."""
+        rows = self._query(
+            f"SELECT {_ANSWER_COLUMNS} FROM answers WHERE assessment = ? AND question = ?"
+            " AND user = ? AND EXISTS (SELECT 1 FROM members WHERE assessment = ? AND user = ?"
+            f" AND role IN {MemberRole.ACTIVE!r}) ORDER BY id DESC LIMIT 1",
+            [assessment_id, question_id, user_id, assessment_id, user_id],
+        )
+        return _answer(rows[0]) if rows else None
+
     def answer_history(self, user_id: str, assessment_id: int) -> list[AnswerRecord]:
         """Every answer the user ever gave in the assessment, oldest first."""
         if self.find_assessment(user_id, assessment_id) is None:

@@ -159,3 +159,29 @@ def test_two_members_answering_the_same_question_at_once_both_keep_theirs(
         # each member's own history is capped; neither cap touches the other's answers
         kept = store.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
         assert kept == 2 * ANSWERS_KEPT_PER_QUESTION
+
+
+def test_the_latest_answer_to_one_question_is_the_one_answers_for_gives(store: Store) -> None:
+    """``latest_answer`` (one indexed read when a question is asked) agrees with
+    ``answers_for`` for every member and question: own answers only, the last one wins,
+    a kept finding without a stance counts, and a former member or stranger gets none."""
+    assessment = team(store)
+    saved = (
+        ("owner", "union.present", "yes"),
+        ("bram", "union.present", "no"),
+        ("bram", "union.present", "partly"),
+        ("bram", "union.access", None),  # a finding kept without a stance
+        ("cor", "union.access", "no"),
+        ("bram", "union.access", "yes"),
+    )
+    for user, question, stance in saved:
+        store.save_answer(user, assessment, AnswerRecord(question, f"{user} {stance}", stance))
+    store.leave("cor", assessment)
+    questions = ("union.present", "union.access", "union.never_answered")
+    for user in ("owner", "bram", "cor", "stranger"):
+        latest = store.answers_for(user, assessment)
+        for question in questions:
+            assert store.latest_answer(user, assessment, question) == latest.get(question)
+    assert store.latest_answer("bram", assessment, "union.present").stance == "partly"
+    assert store.latest_answer("bram", assessment, "union.access").stance == "yes"
+    assert store.latest_answer("cor", assessment, "union.access") is None
