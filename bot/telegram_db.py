@@ -36,7 +36,7 @@ _pool: ThreadPoolExecutor | None = None
 
 
 def db_pool() -> ThreadPoolExecutor:
-    """The bot's threads for database work (made on first use, kept for the process)."""
+    """The bot's threads for database work: made on first use, kept until ``close_db_pool``."""
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="imvo-db")
